@@ -1,0 +1,185 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, shared by both dialects. Times are epoch milliseconds (BIGINT);
+ * JSON columns are TEXT holding JSON so SQLite and PostgreSQL store them the same way;
+ * booleans are 0/1 integers for the same reason.
+ */
+export interface NodeTable {
+  id: string;
+  name: string | null;
+  status: string;
+  datacenter: string | null;
+  zone: string | null;
+  rack: string | null;
+  failure_domain: string | null;
+  security_level: number | null;
+  hardware_generation: string | null;
+  cpu_cores: number;
+  memory_mb: number;
+  storage_gb: number;
+  network_mbps: number;
+  gpu_count: number;
+  cpu_allocated: number;
+  memory_allocated_mb: number;
+  storage_allocated_gb: number;
+  network_allocated_mbps: number;
+  gpu_allocated: number;
+  cost_per_hour: number | null;
+  power_idle_watts: number | null;
+  power_max_watts: number | null;
+  labels: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VmTable {
+  id: string;
+  name: string | null;
+  node_id: string | null;
+  state: string;
+  cpu_cores: number;
+  memory_mb: number;
+  storage_gb: number;
+  network_mbps: number;
+  gpu_count: number;
+  workload_type: string | null;
+  sla_class: string | null;
+  priority: number | null;
+  labels: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TelemetrySeriesTable {
+  id: Generated<number>;
+  entity_id: string;
+  entity_type: string;
+  metric: string;
+  created_at: number;
+}
+
+export interface TelemetrySampleTable {
+  series_id: number;
+  ts: number;
+  value: number;
+}
+
+export interface EventTable {
+  id: string;
+  entity_id: string;
+  entity_type: string;
+  kind: string;
+  severity: string | null;
+  started_at: number;
+  ended_at: number | null;
+  description: string | null;
+  source: string | null;
+  attributes: string;
+  created_at: number;
+}
+
+export interface ModelVersionTable {
+  id: string;
+  service: string;
+  version: number;
+  algorithm: string;
+  training_status: string;
+  is_active: number;
+  parameters: string;
+  metrics: string;
+  feature_schema: string;
+  target_names: string;
+  data_fingerprint: string | null;
+  training_samples: number | null;
+  validation_samples: number | null;
+  training_duration_s: number | null;
+  artifact_sha256: string | null;
+  artifact_bytes: number | null;
+  description: string | null;
+  created_at: number;
+  trained_at: number | null;
+  activated_at: number | null;
+}
+
+export interface ModelArtifactTable {
+  model_id: string;
+  sha256: string;
+  content: Buffer;
+}
+
+export interface PredictionTable {
+  id: string;
+  service: string;
+  model_id: string | null;
+  entity_id: string | null;
+  score: number | null;
+  label: string | null;
+  payload: string;
+  created_at: number;
+}
+
+export interface AlertTable {
+  id: string;
+  service: string;
+  entity_id: string | null;
+  severity: string;
+  status: string;
+  title: string;
+  reasons: string;
+  correlation_id: string | null;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  role: string | null;
+  action: string;
+  target: string | null;
+  request_id: string | null;
+  outcome: string;
+  details: string;
+}
+
+export interface JobTable {
+  id: string;
+  type: string;
+  state: string;
+  progress: number;
+  payload: string;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface Schema {
+  nodes: NodeTable;
+  vms: VmTable;
+  telemetry_series: TelemetrySeriesTable;
+  telemetry_samples: TelemetrySampleTable;
+  events: EventTable;
+  model_versions: ModelVersionTable;
+  model_artifacts: ModelArtifactTable;
+  predictions: PredictionTable;
+  alerts: AlertTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  jobs: JobTable;
+}

@@ -1,0 +1,25 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths pino must never print: credentials arrive in these headers and fields. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.key',
+];
+
+export function createLogger(level: string, name = 'novacron-ai'): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+export type { Logger };
