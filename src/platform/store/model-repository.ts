@@ -25,7 +25,7 @@ export interface ModelVersionRecord {
   activatedAt: number | null;
 }
 
-export type NewModelVersion = Omit<ModelVersionRecord, 'version' | 'isActive' | 'activatedAt' | 'artifactSha256' | 'artifactBytes'>;
+export type NewModelVersion = Omit<ModelVersionRecord, 'id' | 'version' | 'isActive' | 'activatedAt' | 'artifactSha256' | 'artifactBytes'>;
 
 function toRecord(r: ModelVersionTable): ModelVersionRecord {
   return {
@@ -56,8 +56,21 @@ function toRecord(r: ModelVersionTable): ModelVersionRecord {
 export class ModelRepository {
   constructor(private readonly database: Database) {}
 
-  /** Stores a version and its artifact together; the version number is the service's next. */
+  /**
+   * Stores a version and its artifact together. The version is the service's next number and
+   * the id is `<service>_v<version>`; two concurrent registrations retry on the unique key.
+   */
   async insert(model: NewModelVersion, artifact: { content: Buffer; sha256: string } | null): Promise<ModelVersionRecord> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.insertOnce(model, artifact);
+      } catch (err) {
+        if (attempt >= 4 || !/unique|duplicate/i.test(String((err as Error).message))) throw err;
+      }
+    }
+  }
+
+  private async insertOnce(model: NewModelVersion, artifact: { content: Buffer; sha256: string } | null): Promise<ModelVersionRecord> {
     return this.database.db.transaction().execute(async (tx) => {
       const last = await tx
         .selectFrom('model_versions')
@@ -65,8 +78,9 @@ export class ModelRepository {
         .where('service', '=', model.service)
         .executeTakeFirst();
       const version = Number(last?.v ?? 0) + 1;
+      const id = `${model.service}_v${version}`;
       const row: ModelVersionTable = {
-        id: model.id,
+        id,
         service: model.service,
         version,
         algorithm: model.algorithm,
@@ -89,7 +103,7 @@ export class ModelRepository {
       };
       await tx.insertInto('model_versions').values(row).execute();
       if (artifact) {
-        await tx.insertInto('model_artifacts').values({ model_id: model.id, sha256: artifact.sha256, content: artifact.content }).execute();
+        await tx.insertInto('model_artifacts').values({ model_id: id, sha256: artifact.sha256, content: artifact.content }).execute();
       }
       return toRecord(row);
     });

@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import { Authenticator } from './auth/authenticator.js';
+import { ensureFirstAdminKey } from './auth/api-keys.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './database/connection.js';
+import { migrateToLatest } from './database/migrator.js';
+import { EnvelopeRegistry } from './envelope.js';
+import { createJobQueue, type JobQueue } from './jobs/index.js';
+import type { Logger } from './logger.js';
+import { MetricsRegistry } from './metrics.js';
+import { connectRedis } from './redis.js';
+import { Store } from './store/index.js';
+
+/** Everything a capability may use. Built once per process by `openPlatform`. */
+export interface Platform {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly store: Store;
+  readonly metrics: MetricsRegistry;
+  readonly jobs: JobQueue;
+  readonly envelope: EnvelopeRegistry;
+  readonly authenticator: Authenticator;
+  readonly redis: Redis | undefined;
+  readonly startedAt: number;
+  /** True once migrations are applied; `/ready` answers 503 until then. */
+  migrated: boolean;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** Create the first admin key when none exists (default true; `serve` does, tools may not). */
+  bootstrapAdminKey?: boolean;
+}
+
+export async function openPlatform(config: Config, logger: Logger, opts: OpenOptions = {}): Promise<Platform> {
+  const database = await openDatabase(config);
+  try {
+    let migrated = false;
+    if (opts.migrate !== false) {
+      const report = await migrateToLatest(database.db, database.dialect);
+      if (report.applied.length) logger.info({ applied: report.applied, dialect: database.dialect }, 'database migrated');
+      migrated = true;
+    }
+    const store = new Store(database);
+    if (opts.bootstrapAdminKey !== false && migrated) await ensureFirstAdminKey(store, config.dataDir, logger);
+    const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+    return {
+      config,
+      logger,
+      database,
+      store,
+      metrics: new MetricsRegistry(),
+      jobs: createJobQueue(config, store, logger),
+      envelope: new EnvelopeRegistry(),
+      authenticator: new Authenticator(config, store),
+      redis,
+      startedAt: Date.now(),
+      migrated,
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** Stops jobs (waiting for running ones), then closes Redis and the database. */
+export async function closePlatform(p: Platform, timeoutMs: number): Promise<void> {
+  await p.jobs.close(timeoutMs);
+  if (p.redis) p.redis.disconnect();
+  await p.database.close();
+}
