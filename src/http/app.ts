@@ -8,7 +8,7 @@ import type { Platform } from '../platform/platform.js';
 import { Problem } from '../platform/errors.js';
 import { parseKeyId } from '../platform/auth/api-keys.js';
 import { VERSION } from '../version.js';
-import { authHook, credentialsOf } from './auth-hook.js';
+import { accessOf, authHook, credentialsOf } from './auth-hook.js';
 import type { App } from './fastify-types.js';
 import { problemErrorHandler, sendProblem } from './problem-handler.js';
 import { genRequestId, pickId } from './request-ids.js';
@@ -110,6 +110,12 @@ export async function buildApp(platform: Platform, routes: RoutePlugin[]): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Until migrations are applied only the service routes answer; everything else would hit missing tables.
+  app.addHook('onRequest', async (req) => {
+    if (!platform.migrated && accessOf(req, 'open') !== 'open') {
+      throw new Problem(503, 'not_ready', 'The engine is starting (database migrations are running); retry shortly', [], { 'retry-after': '1' });
+    }
+  });
   app.addHook('onRequest', authHook(platform.authenticator, config.metricsAuth ? 'viewer' : 'open'));
 
   for (const plugin of routes) await app.register(plugin);

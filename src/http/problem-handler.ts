@@ -8,13 +8,20 @@ interface AjvError {
   params?: Record<string, unknown>;
 }
 
+/** One entry per field: alternatives of a union are joined ("must be object or must be null"). */
 function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
-  return validation.slice(0, 50).map((v) => {
+  const byPath = new Map<string, string[]>();
+  for (const v of validation.slice(0, 100)) {
+    if (v.keyword === 'anyOf' || v.keyword === 'oneOf') continue;
     let p = `/${context ?? 'body'}${v.instancePath ?? ''}`;
     if (v.keyword === 'required' && typeof v.params?.missingProperty === 'string') p += `/${v.params.missingProperty}`;
     if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') p += `/${v.params.additionalProperty}`;
-    return { path: p, message: v.message ?? 'is invalid' };
-  });
+    const list = byPath.get(p) ?? [];
+    const msg = v.message ?? 'is invalid';
+    if (!list.includes(msg)) list.push(msg);
+    byPath.set(p, list);
+  }
+  return [...byPath].slice(0, 50).map(([path, msgs]) => ({ path, message: msgs.join(' or ') }));
 }
 
 /** Maps anything thrown while handling a request to a Problem; unknown errors are 500 and logged. */

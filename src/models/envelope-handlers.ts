@@ -22,6 +22,6 @@ export function registerModelEnvelope(envelope: EnvelopeRegistry, registry: Mode
       if (!model) throw new EnvelopeError(`No active ${service} model: train or register one and activate it`);
       return { data: toModelInfo(model), modelVersion: String(model.version) };
     },
-    [['model', 'info']],
+    { role: 'viewer', aliases: [['model', 'info']] },
   );
 }

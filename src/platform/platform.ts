@@ -28,25 +28,16 @@ export interface Platform {
 }
 
 export interface OpenOptions {
-  /** Apply pending migrations (default true). */
+  /** Apply pending migrations now (default true). `serve` defers them until it listens, so `/ready` can say 503. */
   migrate?: boolean;
-  /** Create the first admin key when none exists (default true; `serve` does, tools may not). */
-  bootstrapAdminKey?: boolean;
 }
 
 export async function openPlatform(config: Config, logger: Logger, opts: OpenOptions = {}): Promise<Platform> {
   const database = await openDatabase(config);
   try {
-    let migrated = false;
-    if (opts.migrate !== false) {
-      const report = await migrateToLatest(database.db, database.dialect);
-      if (report.applied.length) logger.info({ applied: report.applied, dialect: database.dialect }, 'database migrated');
-      migrated = true;
-    }
     const store = new Store(database);
-    if (opts.bootstrapAdminKey !== false && migrated) await ensureFirstAdminKey(store, config.dataDir, logger);
     const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
-    return {
+    const platform: Platform = {
       config,
       logger,
       database,
@@ -57,12 +48,27 @@ export async function openPlatform(config: Config, logger: Logger, opts: OpenOpt
       authenticator: new Authenticator(config, store),
       redis,
       startedAt: Date.now(),
-      migrated,
+      migrated: false,
     };
+    if (opts.migrate !== false) await migratePlatform(platform);
+    return platform;
   } catch (err) {
     await database.close();
     throw err;
   }
+}
+
+/** Applies pending migrations, then marks the platform ready. */
+export async function migratePlatform(p: Platform): Promise<string[]> {
+  const report = await migrateToLatest(p.database.db, p.database.dialect);
+  if (report.applied.length) p.logger.info({ applied: report.applied, dialect: p.database.dialect }, 'database migrated');
+  p.migrated = true;
+  return report.applied;
+}
+
+/** First start: with no key at all the API would be unreachable, so an admin key is written to the data directory. */
+export function bootstrapAdminKey(p: Platform): Promise<string | undefined> {
+  return ensureFirstAdminKey(p.store, p.config.dataDir, p.logger);
 }
 
 /** Stops jobs (waiting for running ones), then closes Redis and the database. */

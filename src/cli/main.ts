@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { registerCapabilities } from '../http/server.js';
+import { createApiKey } from '../platform/auth/api-keys.js';
+import { ConfigError, loadConfig, ROLES, type Role } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { closePlatform, migratePlatform, openPlatform } from '../platform/platform.js';
+import { VERSION } from '../version.js';
+import { serve } from './serve.js';
+
+const USAGE = `novacron-ai ${VERSION} — NovaCron AI Operations Engine
+
+Usage:
+  novacron-ai serve                      serve the HTTP API (migrates the database first)
+  novacron-ai migrate                    apply pending database migrations and exit
+  novacron-ai worker                     process jobs from the Redis queue (needs REDIS_URL)
+  novacron-ai keys create --name N --role viewer|operator|admin
+                                         create an API key and print it (shown only once)
+  novacron-ai keys list                  list API keys (never their secrets)
+  novacron-ai keys revoke <id>           revoke an API key
+  novacron-ai --version | --help
+
+Configuration is read from environment variables; see the README's configuration table.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(VERSION);
+    return 0;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  switch (command) {
+    case 'serve':
+      await serve(config, logger);
+      return -1; // keeps running until a signal
+    case 'migrate': {
+      const platform = await openPlatform(config, logger, { migrate: false });
+      try {
+        const applied = await migratePlatform(platform);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await closePlatform(platform, 0);
+      }
+      return 0;
+    }
+    case 'worker': {
+      if (!config.redisUrl) throw new UsageError('worker needs REDIS_URL: without Redis, jobs run inside `novacron-ai serve`');
+      const platform = await openPlatform(config, logger);
+      registerCapabilities(platform);
+      await platform.jobs.startProcessing();
+      logger.info({ types: platform.jobs.types() }, 'worker processing jobs');
+      const stop = async () => {
+        await closePlatform(platform, config.shutdownTimeoutMs);
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop());
+      process.on('SIGINT', () => void stop());
+      return -1;
+    }
+    case 'keys':
+      return keys(config, logger, rest);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function keys(config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, options: { name: { type: 'string' }, role: { type: 'string' } }, allowPositionals: true });
+  const platform = await openPlatform(config, logger);
+  try {
+    switch (sub) {
+      case 'create': {
+        const role = (values.role ?? '').toLowerCase();
+        if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+        if (!values.name) throw new UsageError('--name is required');
+        const issued = await createApiKey(platform.store, values.name, role as Role);
+        console.log(issued.key);
+        console.error(`created key ${issued.id} (${issued.role}); store it now: it is not shown again`);
+        return 0;
+      }
+      case 'list': {
+        const list = await platform.store.apiKeys.list();
+        for (const k of list) {
+          const state = k.revoked_at ? `revoked ${new Date(Number(k.revoked_at)).toISOString()}` : 'active';
+          console.log([k.id, k.role.padEnd(8), state.padEnd(32), k.name].join('  '));
+        }
+        return 0;
+      }
+      case 'revoke': {
+        const id = positionals[0];
+        if (!id) throw new UsageError('keys revoke needs a key id');
+        const ok = await platform.store.apiKeys.revoke(id, Date.now());
+        if (!ok) throw new UsageError(`no active key ${id}`);
+        console.log(`revoked ${id}`);
+        return 0;
+      }
+      default:
+        throw new UsageError('keys needs create, list or revoke');
+    }
+  } finally {
+    await closePlatform(platform, 0);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      console.error(`novacron-ai: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

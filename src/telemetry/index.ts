@@ -1,0 +1,5 @@
+export { TelemetryService, type IngestInput, type IngestResult } from './service.js';
+export { telemetryRoutes } from './routes.js';
+export { registerTelemetryJobs, RETENTION_JOB } from './jobs.js';
+export { METRICS, ALIASES, resolveMetric, type MetricSpec } from './metric-catalogue.js';
+export { parseTimestamp } from './timestamps.js';
