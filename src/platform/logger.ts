@@ -13,13 +13,15 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-export function createLogger(level: string, name = 'novacron-ai'): Logger {
-  return pino({
+/** JSON logs to stdout, or to `destination` (tests capture logs this way). */
+export function createLogger(level: string, name = 'novacron-ai', destination?: pino.DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -60,7 +60,7 @@ export async function openPlatform(config: Config, logger: Logger, opts: OpenOpt
 
 /** Applies pending migrations, then marks the platform ready. */
 export async function migratePlatform(p: Platform): Promise<string[]> {
-  const report = await migrateToLatest(p.database.db, p.database.dialect);
+  const report = await migrateToLatest(p.database.db, p.database.dialect, p.config.databaseSchema);
   if (report.applied.length) p.logger.info({ applied: report.applied, dialect: p.database.dialect }, 'database migrated');
   p.migrated = true;
   return report.applied;

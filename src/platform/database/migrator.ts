@@ -29,8 +29,10 @@ export interface MigrationReport {
 }
 
 /** Applies every pending migration in order, each in its own transaction. */
-export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, schema?: string): Promise<MigrationReport> {
+  // On PostgreSQL the bookkeeping tables live in the engine's schema: Kysely would otherwise
+  // find another schema's tables through introspection and skip creating its own.
+  const migrator = new Migrator({ db, provider: new StaticProvider(dialect), migrationTableSchema: dialect === 'postgres' ? schema : undefined });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -171,14 +171,18 @@ export class BullmqJobQueue implements JobQueue {
         this.handingBack = true;
         worker.cancelAllJobs(new ShutdownAbortError().message);
         if (!(await settlesWithin(stopped, ABORT_GRACE_MS))) {
-          // A handler ignored its signal: drop the connections; its lock expires and the stalled
-          // check of the next worker puts the job back in the wait list.
-          this.logger.warn({}, 'jobs still running at shutdown; another worker will pick them up');
-          await worker.disconnect().catch(() => {});
+          // A handler ignored its signal, or Redis is unreachable (BullMQ's close then waits for
+          // it without limit). Drop the worker's own connections: the job's lock expires and the
+          // next worker's stalled check puts it back in the wait list.
+          this.logger.warn({}, 'job worker did not stop in time; its jobs will be recovered by the next worker');
+          await settlesWithin(worker.getBackend().close(true), ABORT_GRACE_MS);
         }
       }
     }
-    await this.queue.close().catch((err: unknown) => this.logConnectionError('queue close', err));
+    await settlesWithin(
+      this.queue.close().catch((err: unknown) => this.logConnectionError('queue close', err)),
+      ABORT_GRACE_MS,
+    );
     await Promise.all([quit(this.connection), this.workerConnection ? quit(this.workerConnection) : undefined]);
   }
 
@@ -190,9 +194,7 @@ export class BullmqJobQueue implements JobQueue {
   private async connected(): Promise<void> {
     const conn = this.connection;
     if (conn.status === 'ready') return;
-    if (conn.status === 'end' || conn.status === 'close') {
-      if (this.closing) throw new JobQueueClosedError();
-    }
+    if (this.closing) throw new JobQueueClosedError();
     const ready = await new Promise<boolean>((resolve) => {
       const onReady = () => done(true);
       const timer = setTimeout(() => done(false), READY_WAIT_MS);

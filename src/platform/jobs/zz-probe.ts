@@ -1,25 +1,18 @@
 import { BullmqJobQueue } from './bullmq-queue.js';
-const warns: string[] = [];
-const logger = { warn: (o: any, m: string) => warns.push(`${m} ${o?.source} ${o?.err?.message}`), error: (o: any, m: string) => warns.push(m) } as any;
-process.on('unhandledRejection', (e) => { console.log('UNHANDLED', e); });
-const q = new BullmqJobQueue({ redisUrl: 'redis://127.0.0.1:6390', prefix: 'probe', logger });
-q.register('x', async () => ({}));
+const logger = { warn: (o: any, m: string) => console.log('WARN', m, o?.err?.message ?? ''), error: () => {} } as any;
+const mode = process.argv[2];
+const url = mode === 'down' ? 'redis://127.0.0.1:6390' : 'redis://127.0.0.1:6379';
+const q = new BullmqJobQueue({ redisUrl: url, prefix: 'probe-' + mode, logger });
+q.register('stubborn', async () => { await new Promise((r) => setTimeout(r, 1500)); return { late: true }; });
+q.register('quick', async () => ({}));
 await q.startProcessing();
-let t = Date.now();
-try { await q.enqueue('x'); console.log('enqueued?!'); } catch (e) { console.log('enqueue rejected after', Date.now() - t, 'ms:', (e as Error).message); }
-t = Date.now();
-try { await q.ping(); } catch (e) { console.log('ping rejected after', Date.now() - t, 'ms:', (e as Error).message); }
-t = Date.now();
-await q.close(500);
-console.log('closed after', Date.now() - t, 'ms');
-console.log(warns);
-// ignore-signal case with real redis
-const q2 = new BullmqJobQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix: 'probe2', logger });
-q2.register('stubborn', async () => { await new Promise((r) => setTimeout(r, 3000)); return { late: true }; });
-await q2.startProcessing();
-const j = await q2.enqueue('stubborn');
-await new Promise((r) => setTimeout(r, 100));
-t = Date.now();
-await q2.close(200);
-console.log('stubborn close after', Date.now() - t, 'ms');
-setTimeout(() => console.log('after late completion', warns.slice(-3)), 3500);
+if (mode === 'stubborn') { await q.enqueue('stubborn'); await new Promise((r) => setTimeout(r, 100)); }
+if (mode === 'down') { await q.enqueue('quick').catch((e) => console.log('enqueue:', e.message)); }
+if (mode === 'up') { await q.enqueue('quick'); await new Promise((r) => setTimeout(r, 100)); }
+const t = Date.now();
+await q.close(200);
+console.log(mode, 'close after', Date.now() - t, 'ms');
+setTimeout(() => {
+  const hs = (process as any).getActiveResourcesInfo();
+  console.log('handles at +4s', hs);
+}, 4000).unref();
