@@ -16,3 +16,11 @@ setTimeout(() => {
   const hs = (process as any).getActiveResourcesInfo();
   console.log('handles at +4s', hs);
 }, 4000).unref();
+const w: any = (q as any).worker;
+const b = w.getBackend();
+setTimeout(() => {
+  console.log('blocking', b.blockingConnection?.status, b.blockingConnection?._client?.status, 'main', b.connection?.status, b.connection?._client?.status, 'ours', (q as any).connection.status, (q as any).workerConnection.status, 'worker running', w.running, w.closing ? 'closing' : '');
+}, 3000).unref();
+const ours = (q as any).connection, wc = (q as any).workerConnection;
+console.log('right after close', ours.status, wc.status);
+for (const ev of ['connect', 'reconnecting', 'end', 'close']) { wc.on(ev, () => console.log('wc event', ev, new Error().stack?.split('\n').slice(2, 9).join(' | '))); }
