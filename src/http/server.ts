@@ -1,6 +1,6 @@
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
 import type { Platform } from '../platform/platform.js';
-import { telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
+import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
 import { buildApp } from './app.js';
 import type { App } from './fastify-types.js';
 import { healthReport } from './health.js';
@@ -41,6 +41,7 @@ export async function createEngine(platform: Platform): Promise<Engine> {
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
     telemetryRoutes(platform, telemetry),
+    inventoryRoutes(platform),
     modelRoutes(platform, registry),
     jobRoutes(platform),
     keyRoutes(platform),
