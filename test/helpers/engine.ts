@@ -59,7 +59,7 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Tes
   const logger = createLogger(config.logLevel);
   const platform = await openPlatform(config, logger);
   const engine = await createEngine(platform);
-  await platform.jobs.startProcessing();
+  if (config.runWorker) await platform.jobs.startProcessing();
   await engine.app.listen({ host: '127.0.0.1', port: 0 });
   const address = engine.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

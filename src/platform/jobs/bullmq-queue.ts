@@ -61,6 +61,15 @@ export class BullmqJobQueue implements JobQueue {
   /** The worker's own connection: BullMQ requires unlimited retries for its blocking commands. */
   private workerConnection: Redis | undefined;
   private handingBack = false;
+  /** Set when shutdown gives up on a clean stop, so that every connection ends at its next retry. */
+  private stopReconnecting = false;
+  /**
+   * Shared by our connections and the ones BullMQ duplicates from them. Returning null ends a
+   * connection that is retrying: BullMQ's close waits for an 'end' event that an unreachable Redis
+   * would otherwise never produce, keeping timers (and the process) alive.
+   */
+  private readonly retryStrategy = (times: number): number | null =>
+    this.stopReconnecting ? null : Math.min(times * 200, 2000);
   private closing = false;
   private closed: Promise<void> | undefined;
   private readonly lastLogged = new Map<string, number>();
@@ -75,7 +84,7 @@ export class BullmqJobQueue implements JobQueue {
       progressIntervalMs: opts.progressIntervalMs ?? 250,
     };
     this.logger = opts.logger ?? createLogger('warn', 'novacron-jobs');
-    this.connection = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: 3 });
+    this.connection = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: 3, retryStrategy: this.retryStrategy });
     this.connection.on('error', (err) => this.logConnectionError('queue connection', err));
     this.queue = new Queue<Payload, Result, string>(this.opts.queueName, {
       connection: this.connection,
@@ -124,7 +133,7 @@ export class BullmqJobQueue implements JobQueue {
   async startProcessing(): Promise<void> {
     if (this.worker || this.closing) return;
     this.registry.seal();
-    this.workerConnection = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null, retryStrategy: this.retryStrategy });
     this.workerConnection.on('error', (err) => this.logConnectionError('worker connection', err));
     const { maxAttempts } = this.opts;
     this.worker = new Worker<Payload, Result, string>(
@@ -172,10 +181,11 @@ export class BullmqJobQueue implements JobQueue {
         worker.cancelAllJobs(new ShutdownAbortError().message);
         if (!(await settlesWithin(stopped, ABORT_GRACE_MS))) {
           // A handler ignored its signal, or Redis is unreachable (BullMQ's close then waits for
-          // it without limit). Drop the worker's own connections: the job's lock expires and the
-          // next worker's stalled check puts it back in the wait list.
+          // it without limit). Leave the worker to finish closing on its own once its connections
+          // end; a job it still holds loses its lock and the next worker's stalled check puts it
+          // back in the wait list.
+          this.stopReconnecting = true;
           this.logger.warn({}, 'job worker did not stop in time; its jobs will be recovered by the next worker');
-          await settlesWithin(worker.getBackend().close(true), ABORT_GRACE_MS);
         }
       }
     }
@@ -223,11 +233,9 @@ export class BullmqJobQueue implements JobQueue {
       signal: signal ?? new AbortController().signal,
       reportProgress: (fraction, message) => throttle.report(fraction, message),
     };
+    let result: Record<string, unknown> | void;
     try {
-      const result = await handler(ctx);
-      await throttle.stop();
-      await job.updateProgress({ fraction: 1, message: throttle.message });
-      return result ?? null;
+      result = await handler(ctx);
     } catch (err) {
       await throttle.flush();
       await throttle.stop();
@@ -238,6 +246,13 @@ export class BullmqJobQueue implements JobQueue {
       }
       throw err instanceof Error ? err : new Error(errorMessage(err));
     }
+    await throttle.stop();
+    // The final progress write is exempt from the throttle; progress is advisory, so a failed
+    // write leaves the outcome alone.
+    await job
+      .updateProgress({ fraction: 1, message: throttle.message })
+      .catch((err: unknown) => this.logger.warn({ err, jobId: job.id }, 'could not record job progress'));
+    return result ?? null;
   }
 
   private view(job: Job<Payload, Result, string>, state: BullState): JobView {
