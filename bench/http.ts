@@ -97,6 +97,10 @@ interface Measured {
   serverCores: number;
   clientCores: number;
   hostBusyPct: number;
+  /** Cores used by neither this server nor the load generator: other work on the machine. */
+  otherCores: number;
+  /** Requests per CPU-second of the server: less sensitive than req/s to other load on the machine. */
+  perCpuS: number;
   peakRssMb: number;
 }
 
@@ -193,6 +197,9 @@ async function measure(server: Server): Promise<Measured> {
   const client = process.cpuUsage(client0);
   const host1 = readHostCpu();
   const cpu1 = readCpuSeconds(server.pid);
+  const serverCores = (cpu1 - cpu0) / elapsed;
+  const clientCores = (client.user + client.system) / 1e6 / elapsed;
+  const hostBusyPct = (100 * (host1.busy - host0.busy)) / Math.max(1, host1.total - host0.total);
   return {
     name: server.name,
     rps: r.requests.total / r.duration,
@@ -203,9 +210,11 @@ async function measure(server: Server): Promise<Measured> {
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
-    serverCores: (cpu1 - cpu0) / elapsed,
-    clientCores: (client.user + client.system) / 1e6 / elapsed,
-    hostBusyPct: (100 * (host1.busy - host0.busy)) / Math.max(1, host1.total - host0.total),
+    serverCores,
+    clientCores,
+    hostBusyPct,
+    otherCores: Math.max(0, (hostBusyPct / 100) * os.cpus().length - serverCores - clientCores),
+    perCpuS: r.requests.total / Math.max(1e-9, cpu1 - cpu0),
     peakRssMb: rss.stop(),
   };
 }
@@ -267,7 +276,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     table(
-      ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors', 'server CPU', 'client CPU', 'host busy', 'peak RSS MiB'],
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors', 'server CPU', 'client CPU', 'other CPU', 'req/CPU-s', 'peak RSS MiB'],
       results.map((r) => [
         r.name,
         fmtInt(r.rps),
@@ -279,14 +288,25 @@ async function main(): Promise<void> {
         r.errors + r.timeouts,
         round(r.serverCores, 2),
         round(r.clientCores, 2),
-        `${round(r.hostBusyPct, 0)}%`,
+        round(r.otherCores, 2),
+        fmtInt(r.perCpuS),
         round(r.peakRssMb, 0),
       ]),
     ),
   );
   if (!fastapi) console.log('fastapi   baseline unavailable (python3 cannot import fastapi, uvicorn): ratio not measured');
   console.log('');
-  if (ratio !== null) console.log(`throughput ratio ours / fastapi = ${round(ratio, 2)}×`);
+  console.log('CPU columns: cores busy during the timed window (server process; autocannon in this process; anything else on the machine)');
+  if (ratio !== null) {
+    console.log(`throughput ratio ours / fastapi = ${round(ratio, 2)}×   (per server CPU-second: ${round(our.perCpuS / theirs!.perCpuS, 2)}×)`);
+  }
+  const busiest = Math.max(...results.map((r) => r.otherCores));
+  if (busiest > 0.2) {
+    console.log(
+      `warning: other processes used up to ${round(busiest, 2)} cores while timing; req/s are depressed and the ratio is noisy — ` +
+        'req/CPU-s is the steadier comparison; rerun on a quiet machine for headline numbers',
+    );
+  }
   for (const r of results) if (r.non2xx || r.errors || r.timeouts) console.log(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts during timing`);
   if (profile) console.log(`\n[ours] ${summariseProfile(profile)}\n(profiling slows the server: use the figures above from a run without --cpu-prof)`);
 
@@ -298,6 +318,10 @@ async function main(): Promise<void> {
     ratio: ratio === null ? null : round(ratio, 2),
     ours_p99_ms: round(our.p99, 1),
     fastapi_p99_ms: theirs ? round(theirs.p99, 1) : null,
+    ours_req_per_cpu_s: Math.round(our.perCpuS),
+    fastapi_req_per_cpu_s: theirs ? Math.round(theirs.perCpuS) : null,
+    cpu_efficiency_ratio: theirs ? round(our.perCpuS / theirs.perCpuS, 2) : null,
+    max_other_cores: round(busiest, 2),
     connections,
     seconds,
     ...(fastapi ? {} : { baseline: 'unavailable' }),

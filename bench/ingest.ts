@@ -14,6 +14,7 @@
  *                           [--backend both|sqlite|postgres] [--pg-url URL] [--cpu-prof]
  */
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -25,6 +26,7 @@ import {
   installExitHandlers,
   onCleanup,
   percentile,
+  readCommCpuSeconds,
   readCpuSeconds,
   readHostCpu,
   round,
@@ -213,6 +215,10 @@ interface BackendResult {
   serverCores: number;
   clientCores: number;
   hostBusyPct: number;
+  /** PostgreSQL backends' CPU (all `postgres` processes on this machine). */
+  dbCores: number;
+  otherCores: number;
+  samplesPerCpuS: number;
   requests: number;
   stored: number;
   bad: number;
@@ -247,10 +253,12 @@ async function benchBackend(backend: 'sqlite' | 'postgres', entry: string, setti
   const cpu0 = readCpuSeconds(engine.pid);
   const host0 = readHostCpu();
   const client0 = process.cpuUsage();
+  const pg0 = backend === 'postgres' ? readCommCpuSeconds('postgres') : 0;
   const run = await runPhase(engine, cursor, seconds * 1000);
   const clientDelta = process.cpuUsage(client0);
   const host1 = readHostCpu();
   const cpu1 = readCpuSeconds(engine.pid);
+  const pgCores = backend === 'postgres' ? (readCommCpuSeconds('postgres') - pg0) / (run.elapsedMs / 1000) : 0;
   const peakRssMb = rss.stop();
   const elapsedS = run.elapsedMs / 1000;
 
@@ -271,6 +279,15 @@ async function benchBackend(backend: 'sqlite' | 'postgres', entry: string, setti
     serverCores: (cpu1 - cpu0) / elapsedS,
     clientCores: (clientDelta.user + clientDelta.system) / 1e6 / elapsedS,
     hostBusyPct: (100 * (host1.busy - host0.busy)) / Math.max(1, host1.total - host0.total),
+    dbCores: pgCores,
+    otherCores: Math.max(
+      0,
+      ((host1.busy - host0.busy) / Math.max(1, host1.total - host0.total)) * os.cpus().length -
+        (cpu1 - cpu0) / elapsedS -
+        (clientDelta.user + clientDelta.system) / 1e6 / elapsedS -
+        pgCores,
+    ),
+    samplesPerCpuS: run.stored / Math.max(1e-9, cpu1 - cpu0),
     requests: run.requests,
     stored: run.stored,
     bad: run.bad,
@@ -333,11 +350,14 @@ async function main(): Promise<void> {
       `(${(sample.length / 1024).toFixed(0)} KiB JSON each), ${seconds} s timed after ${warmupSeconds} s warm-up, ` +
       `${HOSTS} hosts × ${METRICS.length} metrics, every sample new`,
   );
-  console.log(`client and server share this machine's ${(await import('node:os')).cpus().length} cores; CPU columns are cores busy over the timed window`);
+  console.log(
+    `client and server share this machine's ${os.cpus().length} cores; CPU columns are cores busy over the timed window ` +
+      '(server process; load generator; PostgreSQL backends; everything else on the machine)',
+  );
   console.log('');
   console.log(
     table(
-      ['backend', 'samples/s', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB', 'server CPU', 'client CPU', 'host busy', 'requests', 'bad'],
+      ['backend', 'samples/s', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB', 'server CPU', 'client CPU', 'PG CPU', 'other CPU', 'samples/CPU-s', 'requests', 'bad'],
       results.map((r) => [
         r.backend,
         fmtInt(r.samplesPerS),
@@ -348,7 +368,9 @@ async function main(): Promise<void> {
         round(r.peakRssMb, 0),
         round(r.serverCores, 2),
         round(r.clientCores, 2),
-        `${round(r.hostBusyPct, 0)}%`,
+        r.backend === 'postgres' ? round(r.dbCores, 2) : '-',
+        round(r.otherCores, 2),
+        fmtInt(r.samplesPerCpuS),
         r.requests,
         r.bad,
       ]),
@@ -365,6 +387,13 @@ async function main(): Promise<void> {
     if (r.bad) console.log(`${r.backend}: ${r.bad} of ${r.requests} responses were not 200 with rejected_count 0 and every sample stored — first: ${r.firstError}`);
     if (r.generatedDuringRun) console.log(`${r.backend}: the pre-generated pool ran out; ${r.generatedDuringRun} bodies were built during timing (client CPU inflated)`);
   }
+  const noisy = results.filter((r) => r.otherCores > 0.2);
+  if (noisy.length) {
+    console.log(
+      `warning: other processes kept ${noisy.map((r) => `${round(r.otherCores, 2)} cores (${r.backend})`).join(', ')} busy while timing;` +
+        ' samples/s are depressed — samples per server CPU-second is the steadier figure; rerun on a quiet machine for headline numbers',
+    );
+  }
   for (const r of results) if (r.profile) console.log(`\n[${r.backend}] ${r.profile}\n(profiling slows the server: use the figures above from a run without --cpu-prof)`);
 
   const fig = (r: BackendResult | undefined) =>
@@ -374,6 +403,8 @@ async function main(): Promise<void> {
       p99_ms: round(r.p99, 1),
       peak_rss_mb: round(r.peakRssMb, 0),
       ratio_to_target: round(r.samplesPerS / TARGET, 3),
+      samples_per_server_cpu_s: Math.round(r.samplesPerCpuS),
+      other_cores: round(r.otherCores, 2),
       errors: r.bad,
     };
   const sqlite = results.find((r) => r.backend === 'sqlite');

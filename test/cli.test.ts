@@ -34,7 +34,7 @@ afterAll(async () => {
   }
 });
 
-describe(`novacron-ai command line (${backend})`, () => {
+describe(`novacron-ai command line (${backend})`, { timeout: 120_000 }, () => {
   it('migrates, then reports the database up to date', () => {
     const first = cli(['migrate']);
     expect(first.code).toBe(0);

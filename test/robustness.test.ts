@@ -20,6 +20,8 @@ const MAX_BATCH = 1000; // NOVACRON_TELEMETRY_MAX_BATCH for this engine
 const BODY_LIMIT = 1 << 20; // NOVACRON_BODY_LIMIT_BYTES for this engine
 const JWT_SECRET = 'robustness-test-secret-7b1d9c0e4f2a';
 const MIN_REQUESTS = 5_000;
+/** Request budgets per group, spread over however many operations the document lists. */
+const BUDGET = { bodySchema: 1_400, pathParams: 700, queryValues: 700, telemetry: 700 };
 const NOW = Date.now();
 
 // ---------------------------------------------------------------------------------------------
@@ -157,8 +159,15 @@ function problemComplaint(status: number, contentType: string | undefined, json:
   return undefined;
 }
 
+/** Node's HTTP parser refuses a request head over 16 KiB (431) before Fastify sees it. */
+function layerOf(c: Case): Layer {
+  const head = c.path.length + Object.entries(c.headers).reduce((n, [k, v]) => n + k.length + (Array.isArray(v) ? v.join('').length : v.length) + 4, 0);
+  return head > 16_000 ? 'parser' : c.layer;
+}
+
 function judge(o: Outcome): Violation[] {
-  const { c, r } = o;
+  const { r } = o;
+  const c = { ...o.c, layer: layerOf(o.c) };
   const out: Violation[] = [];
   const text = () => `${describeRequest(o.index, c)}\n      ${describeResponse(o)}${c.why ? `\n      expected: ${c.why}` : ''}`;
   if (!r) {
@@ -257,6 +266,8 @@ interface Context {
   envelopePairs: [string, string][];
   jobTypes: string[];
   arraySchemas: WeakMap<object, any>;
+  /** Probability that an optional property is present. */
+  optional: number;
 }
 
 function validTimestamp(rng: Rng): number | string {
@@ -324,7 +335,7 @@ function genValid(schema: any, name: string | undefined, rng: Rng, ctx: Context,
       const o: Record<string, unknown> = {};
       const props: Record<string, any> = s.properties ?? {};
       const required: string[] = s.required ?? [];
-      for (const k of Object.keys(props)) if (required.includes(k) || rng.chance(0.5)) o[k] = genValid(props[k], k, rng, ctx, depth + 1);
+      for (const k of Object.keys(props)) if (required.includes(k) || rng.chance(ctx.optional)) o[k] = genValid(props[k], k, rng, ctx, depth + 1);
       if (!s.properties && s.additionalProperties !== false) {
         for (let i = rng.int(3); i > 0; i--) o[rng.string(5)] = rng.pick([1, 'a', true, null, 0.5]);
       }
@@ -380,6 +391,8 @@ function oversized(arr: unknown[], ctx: Context, rng: Rng): unknown[] {
   if (beyondMax !== undefined && beyondMax * itemBytes < 900_000 && rng.chance(0.7)) n = beyondMax;
   else if (rng.chance(0.6)) n = MAX_BATCH + 1 + rng.int(50); // beyond NOVACRON_TELEMETRY_MAX_BATCH
   else n = Math.ceil((BODY_LIMIT * 1.1) / itemBytes); // beyond NOVACRON_BODY_LIMIT_BYTES
+  // Never build much more than the body limit: past it, more bytes test nothing new.
+  n = Math.max(1, Math.min(n, Math.ceil((BODY_LIMIT * 1.2) / itemBytes)));
   return new Array(n).fill(item);
 }
 
@@ -626,6 +639,16 @@ function concretePath(op: Operation, rng: Rng, ctx: Context, hostile?: { name: s
   });
 }
 
+function templateMatches(template: string, path: string): boolean {
+  const escape = (part: string) => part.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+  return new RegExp('^' + template.split(/\{[^}]+\}/).map(escape).join('[^/]+') + '$').test(path);
+}
+
+/** `n` items of `list` starting at `from`, wrapping around. */
+function rotate<T>(list: readonly T[], from: number, n: number): T[] {
+  return Array.from({ length: Math.min(n, list.length) }, (_, i) => list[(from + i) % list.length]);
+}
+
 function withQuery(path: string, qs: string): string {
   return qs ? `${path}?${qs}` : path;
 }
@@ -714,7 +737,7 @@ describe(`robustness under hostile input (${backend})`, () => {
     const jobTypes: string[] = (await rawRequest(agent, base, { method: 'GET', path: '/api/v1/jobs', headers: admin })).json?.types ?? [];
     const env = await rawRequest(agent, base, { method: 'POST', path: '/api/v1/process', headers: { ...admin, ...json }, body: '{"service":"?","method":"?"}' });
     const envelopePairs: [string, string][] = Object.entries<string[]>(env.json?.supported_services ?? {}).flatMap(([s, ms]) => ms.map((m) => [s, m] as [string, string]));
-    const ctx: Context = { resolve: resolver(doc), envelopePairs, jobTypes, arraySchemas: new WeakMap() };
+    const ctx: Context = { resolve: resolver(doc), envelopePairs, jobTypes, arraySchemas: new WeakMap(), optional: 0.5 };
     const creds = credentials(t.keys, new Rng(SEED));
 
     // Which operations refuse a caller without credentials (probed once, then held to it).
@@ -736,7 +759,7 @@ describe(`robustness under hostile input (${backend})`, () => {
 
     // 1. Schema-driven bodies: a valid body with one or more mutations.
     for (const op of bodyOps) {
-      for (let i = 0; i < 290; i++) {
+      for (let i = 0, n = Math.max(40, Math.ceil(BUDGET.bodySchema / bodyOps.length)); i < n; i++) {
         add('body-schema', (rng) => {
           let body = validBody(op, rng);
           const what: string[] = [];
@@ -796,8 +819,29 @@ describe(`robustness under hostile input (${backend})`, () => {
       ])();
     };
     for (const op of bodyOps) {
-      for (let i = 0; i < 60; i++) {
+      for (let i = 0; i < 40; i++) {
         add('body-malformed', (rng) => ({ method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, ...json }, body: malformed(toJson(validBody(op, rng)), rng), layer: 'router' }));
+      }
+    }
+
+    // 2b. 10,000-deep arrays and objects in every field of a body that has all its optional fields.
+    for (const op of bodyOps) {
+      const full = { ...ctx, optional: 1 };
+      const count = (() => {
+        const slots: Slot[] = [];
+        slotsOf(genValid(op.body, undefined, new Rng(SEED), full), slots);
+        return Math.min(30, slots.length);
+      })();
+      for (let k = 0; k < count; k++) {
+        for (const deep of [deepArray(10_000), deepObject(10_000)]) {
+          add('deep-nesting', () => {
+            const body = genValid(op.body, undefined, new Rng(SEED), full);
+            const slots: Slot[] = [];
+            slotsOf(body, slots);
+            put(slots[k], raw(deep));
+            return { method: op.method, path: opPath(op, new Rng(SEED + k), ctx), route: op.route, headers: { ...admin, ...json }, body: toJson(body), layer: 'router', why: `10,000-deep nesting at ${String(slots[k].key)}` };
+          });
+        }
       }
     }
 
@@ -817,7 +861,7 @@ describe(`robustness under hostile input (${backend})`, () => {
       add('content-type', (rng) => ({ method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin }, layer: 'router', expectStatus: [400, 415], why: 'no body at all' }));
     }
     for (const op of noBodyOps) {
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 2; i++) {
         add('content-type', (rng) => ({ method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, 'content-type': rng.pick(['application/json', 'text/plain', 'application/xml']) }, body: rng.pick(['{}', '{"a":', deepArray(10_000), 'x'.repeat(2_000)]), layer: 'router' }));
       }
     }
@@ -851,7 +895,7 @@ describe(`robustness under hostile input (${backend})`, () => {
 
     // 5. Telemetry batches with hostile values, timestamps, ids and units: never a 5xx, and a 200 accounts for every sample.
     if (telemetryOp) {
-      for (let i = 0; i < 900; i++) {
+      for (let i = 0; i < BUDGET.telemetry; i++) {
         add('telemetry', (rng) => {
           const { body, count } = telemetryBatch(rng);
           return { method: 'POST', path: '/api/v1/telemetry', route: '/api/v1/telemetry', headers: { ...admin, ...json }, body: toJson(body), layer: 'router', check: ingestInvariants(count) };
@@ -859,35 +903,37 @@ describe(`robustness under hostile input (${backend})`, () => {
       }
     }
 
-    // 6. Path parameters.
-    for (const op of ops) {
-      for (const p of op.params.filter((x) => x.in === 'path')) {
-        for (const value of PATH_VALUES) {
-          add('path-param', (rng) => ({
-            method: op.method, path: withQuery(concretePath(op, rng, ctx, { name: p.name, value }), queryString(op.params, rng, ctx)), route: op.route,
-            headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router',
-          }));
-        }
+    // 6. Path parameters: each gets a share of the hostile values, together covering all of them.
+    const pathParams = ops.flatMap((op) => op.params.filter((x) => x.in === 'path').map((p) => ({ op, p })));
+    const perPathParam = Math.max(15, Math.ceil(BUDGET.pathParams / Math.max(1, pathParams.length)));
+    for (const [k, { op, p }] of pathParams.entries()) {
+      for (const value of rotate(PATH_VALUES, k * perPathParam, perPathParam)) {
+        add('path-param', (rng) => ({
+          method: op.method, path: withQuery(concretePath(op, rng, ctx, { name: p.name, value }), queryString(op.params, rng, ctx)), route: op.route,
+          headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router',
+        }));
       }
     }
 
     // 7. Query strings: hostile values, missing, repeated, extra.
-    for (const op of ops) {
-      for (const p of op.params.filter((x) => x.in === 'query')) {
-        for (const value of QUERY_VALUES) {
-          add('query', (rng) => ({
-            method: op.method, path: withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx, { name: p.name, value, repeat: rng.chance(0.1) })), route: op.route,
-            headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router',
-          }));
-        }
-        if (p.required && !p.schema?.default) {
-          add('query', (rng) => ({
-            method: op.method, path: withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx, { name: p.name, value: null })), route: op.route,
-            headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router', expectStatus: [400], why: `required query parameter ${p.name} is missing`,
-          }));
-        }
+    const queryParams = ops.flatMap((op) => op.params.filter((x) => x.in === 'query').map((p) => ({ op, p })));
+    const perQueryParam = Math.max(10, Math.ceil(BUDGET.queryValues / Math.max(1, queryParams.length)));
+    for (const [k, { op, p }] of queryParams.entries()) {
+      for (const value of rotate(QUERY_VALUES, k * perQueryParam, perQueryParam)) {
+        add('query', (rng) => ({
+          method: op.method, path: withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx, { name: p.name, value, repeat: rng.chance(0.1) })), route: op.route,
+          headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router',
+        }));
       }
-      for (const extra of EXTRA_QUERIES) {
+      if (p.required && p.schema?.default === undefined) {
+        add('query', (rng) => ({
+          method: op.method, path: withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx, { name: p.name, value: null })), route: op.route,
+          headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router', expectStatus: [400], why: `required query parameter ${p.name} is missing`,
+        }));
+      }
+    }
+    for (const [k, op] of ops.entries()) {
+      for (const extra of rotate(EXTRA_QUERIES, k * 6, 6)) {
         add('query', (rng) => ({
           method: op.method, path: withQuery(concretePath(op, rng, ctx), [queryString(op.params, rng, ctx), extra].filter(Boolean).join('&')), route: op.route,
           headers: op.body ? { ...admin, ...json } : { ...admin }, body: op.body ? toJson(validBody(op, rng)) : undefined, layer: 'router',
@@ -898,10 +944,10 @@ describe(`robustness under hostile input (${backend})`, () => {
     // 8. Credentials on every operation.
     const ADMIN_ONLY = new Set(['GET /api/v1/keys', 'POST /api/v1/keys', 'DELETE /api/v1/keys/{id}', 'GET /api/v1/audit', 'POST /api/v1/jobs', 'POST /api/v1/models/{service_type}/activate', 'POST /api/v1/models/{service_type}/versions', 'GET /api/v1/models/{service_type}/versions/{model_id}/artifact']);
     const OPERATOR = new Set(['POST /api/v1/telemetry']);
-    for (const op of ops) {
+    for (const [k, op] of ops.entries()) {
       const id = `${op.method} ${op.route}`;
       const prot = () => protectedRoutes.has(id);
-      for (const cred of creds) {
+      for (const cred of rotate(creds, k * 12, 12)) {
         add('auth', (rng) => {
           const expectStatus = prot() ? (cred.bad ? [401] : cred.protectedStatus) : undefined;
           return {
@@ -926,10 +972,16 @@ describe(`robustness under hostile input (${backend})`, () => {
       const op = ops.find((o) => o.route === route)!;
       for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'SEARCH', 'FROB']) {
         if (methods.has(method) || (method === 'HEAD' && methods.has('GET'))) continue;
-        add('method', (rng) => ({
-          method, path: withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx)), route, headers: { ...admin, ...(rng.chance(0.5) ? json : {}) }, body: rng.chance(0.5) ? '{}' : undefined,
-          layer: method === 'FROB' ? 'parser' : 'router', expectStatus: method === 'FROB' ? [400] : [404, 405], why: `${method} is not a method of ${route}`,
-        }));
+        add('method', (rng) => {
+          const path = withQuery(concretePath(op, rng, ctx), queryString(op.params, rng, ctx));
+          // /api/v1/nodes/bulk is also /api/v1/nodes/{id}: then the method may exist after all.
+          const other = ops.some((o) => (o.method === method || (method === 'HEAD' && o.method === 'GET')) && templateMatches(o.route, path.split('?')[0]));
+          // Fastify runs body parsing for unmatched routes too, so a body may earn a 400/413/415 before the 404.
+          const body = rng.pick([undefined, '{}', '{"a":', '']);
+          const headers = { ...admin, ...(body !== undefined && rng.chance(0.7) ? json : {}) };
+          const expectStatus = other ? undefined : method === 'FROB' ? [400] : body === undefined ? [404, 405] : [400, 404, 405, 413, 415];
+          return { method, path, route, headers, body, layer: method === 'FROB' ? 'parser' : 'router', expectStatus, why: `${method} is not a method of ${route}` };
+        });
       }
     }
 
@@ -960,13 +1012,14 @@ describe(`robustness under hostile input (${backend})`, () => {
       '/api/v1/../../etc/passwd', '/api/v1/%2e%2e/%2e%2e/etc/passwd', '/docs/static/../../package.json', '/docs/static/..%2f..%2fpackage.json', '/docs/static/%2e%2e/%2e%2e/package.json',
       '/docs/static/' + 'x'.repeat(5_000), '/%00', '/%ff', '/\u00ff'.replace('\u00ff', '%C3%BF'), '/.env', '/.git/config', '/admin', '/api', '/api/v1', '/api/v1/', '/metrics/',
       '/health/..', '/ready;', '/api/v1/jobs/', '/api/v1/models/failure/versions/', '/api/v1/keys/', '/' + 'a/'.repeat(2_000), '/api/v1/telemetry/' + '%2e'.repeat(500),
-      '/api/v1/process/extra', '/favicon.ico', '/robots.txt', '/api/v1/telemetry?__proto__[x]=1/../..', '/api/v1/nowhere#frag',
+      '/api/v1/process/extra', '/favicon.ico', '/robots.txt', '/api/v1/nowhere?__proto__[x]=1/../..', '/api/v1/nowhere#frag',
     ];
     for (const path of UNKNOWN) {
       for (const method of ['GET', 'POST']) {
         add('unknown-path', (rng) => ({
           method, path, route: '(unknown)', headers: rng.chance(0.5) ? { ...admin } : {}, body: method === 'POST' ? '{}' : undefined, layer: 'router',
-          expectStatus: [400, 401, 403, 404, 405], why: 'an unknown path',
+          // An unknown route still parses a body, so a body without content-type is a 415.
+          expectStatus: method === 'POST' ? [400, 401, 403, 404, 405, 415] : [400, 401, 403, 404, 405], why: 'an unknown path',
           check: (r) => (/"name":\s*"novacron-ai"|\[core\]|root:x:0:0/.test(r.text) ? 'a file from outside the web root was served' : undefined),
         }));
       }
@@ -1071,14 +1124,19 @@ describe(`robustness under hostile input (${backend})`, () => {
 
     const seconds = (performance.now() - started) / 1000;
     const byGroup = new Map<string, number>();
+    const msByGroup = new Map<string, number>();
     const byStatus = new Map<number, number>();
     for (const o of outcomes) {
       byGroup.set(o.c.group, (byGroup.get(o.c.group) ?? 0) + 1);
+      msByGroup.set(o.c.group, (msByGroup.get(o.c.group) ?? 0) + o.ms);
       if (o.r) byStatus.set(o.r.status, (byStatus.get(o.r.status) ?? 0) + 1);
+    }
+    if (process.env.ROBUSTNESS_SLOWEST) {
+      for (const o of [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, Number(process.env.ROBUSTNESS_SLOWEST))) console.log(o.ms, describeRequest(o.index, o.c).slice(0, 300), o.r?.status);
     }
     console.log(
       `robustness (${backend}): ROBUSTNESS_SEED=${SEED}, ${outcomes.length} requests over ${ops.length} documented operations in ${seconds.toFixed(1)} s\n` +
-        `  by group: ${[...byGroup].map(([g, n]) => `${g} ${n}`).join(', ')}\n` +
+        `  by group (count, mean ms): ${[...byGroup].map(([g, n]) => `${g} ${n} (${((msByGroup.get(g) ?? 0) / n).toFixed(0)})`).join(', ')}\n` +
         `  by status: ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s || 'none'}: ${n}`).join(', ')}`,
     );
   }, 120_000);
@@ -1090,7 +1148,7 @@ describe(`robustness under hostile input (${backend})`, () => {
     expect(ops.length).toBeGreaterThan(10);
     for (const op of ops) {
       const hits = outcomes.filter((o) => o.c.route === op.route && o.c.method === op.method).length;
-      expect(hits, `${op.method} ${op.route}`).toBeGreaterThanOrEqual(40);
+      expect(hits, `${op.method} ${op.route}`).toBeGreaterThanOrEqual(20);
     }
   });
 

@@ -303,6 +303,23 @@ export function readCpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds used so far by every live process whose command name is `comm` (e.g. all PostgreSQL backends). */
+export function readCommCpuSeconds(comm: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return total;
+}
+
 /** Busy and total jiffies of the whole machine, for "how busy were both cores". */
 export function readHostCpu(): { busy: number; total: number } {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { audit } from '../platform/audit.js';
 import { Problem } from '../platform/errors.js';
-import { UnknownJobTypeError } from '../platform/jobs/index.js';
+import { JobQueueUnavailableError, UnknownJobTypeError } from '../platform/jobs/index.js';
 import type { Platform } from '../platform/platform.js';
 import type { App } from './fastify-types.js';
 
@@ -30,7 +30,10 @@ export function jobRoutes(platform: Platform) {
       config: { access: 'viewer' },
       schema: { tags, summary: 'State and progress of a job', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: JobView } },
       handler: async (req) => {
-        const job = await platform.jobs.get(req.params.id);
+        const job = await platform.jobs.get(req.params.id).catch((err: unknown) => {
+          if (err instanceof JobQueueUnavailableError) throw new Problem(503, 'service_unavailable', 'The job queue (Redis) is unreachable; retry later', [], { 'retry-after': '5' });
+          throw err;
+        });
         if (!job) throw Problem.notFound(`No job ${req.params.id}`);
         return job;
       },
@@ -57,6 +60,7 @@ export function jobRoutes(platform: Platform) {
           return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
         } catch (err) {
           if (err instanceof UnknownJobTypeError) throw Problem.badRequest(err.message, [{ path: '/body/type', message: `must be one of ${err.known.join(', ')}` }]);
+          if (err instanceof JobQueueUnavailableError) throw new Problem(503, 'service_unavailable', 'The job queue (Redis) is unreachable; retry later', [], { 'retry-after': '5' });
           throw err;
         }
       },

@@ -92,6 +92,14 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Tes
   async function close(): Promise<void> {
     await engine.app.close();
     await closePlatform(platform, 5_000);
+    if (config.redisUrl) {
+      // BullMQ leaves its keys behind; tests must not.
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(config.redisUrl);
+      const keys = await redis.keys(`${config.queuePrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
     if (config.databaseUrl) {
       const client = new pg.Client({ connectionString: config.databaseUrl });
       await client.connect();

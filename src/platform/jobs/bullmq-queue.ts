@@ -193,6 +193,7 @@ export class BullmqJobQueue implements JobQueue {
       this.queue.close().catch((err: unknown) => this.logConnectionError('queue close', err)),
       ABORT_GRACE_MS,
     );
+    this.stopReconnecting = true; // nothing of ours may retry after close
     await Promise.all([quit(this.connection), this.workerConnection ? quit(this.workerConnection) : undefined]);
   }
 
