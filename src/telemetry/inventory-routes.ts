@@ -26,7 +26,7 @@ import {
   VmView,
   type EventBodyT,
 } from './inventory-schemas.js';
-import { parseTimestamp } from './timestamps.js';
+import { parseQueryTime } from './timestamps.js';
 
 const inventoryTags = ['inventory'];
 const eventTags = ['events'];
@@ -57,7 +57,7 @@ function checkPathId(bodyId: string | undefined, pathId: string): void {
 
 function queryTime(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
-  const t = parseTimestamp(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw, Number.MAX_SAFE_INTEGER);
+  const t = parseQueryTime(raw);
   if (typeof t === 'string') throw Problem.badRequest(`${name}: ${t}`, [{ path: `/querystring/${name}`, message: t }]);
   return t;
 }

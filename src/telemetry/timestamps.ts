@@ -9,6 +9,11 @@ export const EARLIEST_TIMESTAMP_MS = 946_684_800_000;
 
 export type TimestampResult = number | string;
 
+/** A query-string time: digits are epoch ms (or seconds, as on the wire), anything else RFC 3339. */
+export function parseQueryTime(raw: string): TimestampResult {
+  return parseTimestamp(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw, Number.MAX_SAFE_INTEGER);
+}
+
 /** Parses a timestamp to epoch ms, or returns why it cannot be used. */
 export function parseTimestamp(raw: unknown, latestMs: number): TimestampResult {
   let ms: number;
