@@ -3,6 +3,7 @@ import type { App } from '../http/fastify-types.js';
 import { audit } from '../platform/audit.js';
 import { Problem } from '../platform/errors.js';
 import type { Platform } from '../platform/platform.js';
+import type { ModelVersionRecord } from '../platform/store/index.js';
 import { toModelMetadata } from './model-metadata.js';
 import type { ModelRegistry } from './registry.js';
 import {
@@ -27,6 +28,10 @@ function serviceOrThrow(name: string): ModelService {
 
 const tags = ['models'];
 
+const modelList = (models: ModelVersionRecord[]) => ({
+  models: models.map((m) => ({ model_id: m.id, is_active: m.isActive, metadata: toModelMetadata(m) })),
+});
+
 export function modelRoutes(platform: Platform, registry: ModelRegistry) {
   return async (app: App): Promise<void> => {
     // Seed shape: GET /api/v1/{failure,placement,anomaly,resource}/models
@@ -34,10 +39,7 @@ export function modelRoutes(platform: Platform, registry: ModelRegistry) {
       app.get(`/api/v1/${service}/models`, {
         config: { access: 'viewer' },
         schema: { tags, summary: `Model versions of the ${service} service`, response: { 200: ModelList } },
-        handler: async () => {
-          const models = await registry.list(service);
-          return { models: models.map((m) => ({ model_id: m.id, is_active: m.isActive, metadata: toModelMetadata(m) })) };
-        },
+        handler: async () => modelList(await registry.list(service)),
       });
     }
 
@@ -51,8 +53,7 @@ export function modelRoutes(platform: Platform, registry: ModelRegistry) {
       },
       handler: async (req) => {
         const service = req.query.service_type ? serviceOrThrow(req.query.service_type) : undefined;
-        const models = await registry.list(service);
-        return { models: models.map((m) => ({ model_id: m.id, is_active: m.isActive, metadata: toModelMetadata(m) })) };
+        return modelList(await registry.list(service));
       },
     });
 
