@@ -51,7 +51,8 @@ interface LoadResult {
 }
 const autocannon = autocannonUntyped as (opts: Record<string, unknown>) => Promise<LoadResult>;
 
-const PYTHON = '/usr/bin/python3';
+/** The interpreter the baseline runs on (BENCH_PYTHON overrides it, e.g. to check the "baseline unavailable" path). */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const ROUTE = '/api/v1/process';
 
 const { values: args } = parseArgs({
