@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { DialectName } from './dialect.js';
 import type { Schema } from './schema.js';
+import { SqliteSampleWriter } from './sqlite-writer.js';
 
 // BIGINT columns hold epoch milliseconds and counters, all well inside 2^53: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
@@ -19,6 +20,8 @@ export interface Database {
   readonly dialect: DialectName;
   readonly db: Kysely<Schema>;
   readonly sqlite?: BetterSqlite3.Database;
+  /** SQLite only: the thread that writes telemetry samples. */
+  readonly sampleWriter?: SqliteSampleWriter;
   readonly pg?: pg.Pool;
   /** Round-trips a trivial query; resolves to the latency in milliseconds. */
   ping(): Promise<number>;
@@ -43,11 +46,13 @@ function openSqlite(config: Config): Database {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const sampleWriter = new SqliteSampleWriter(sqlitePath(config));
   let closed = false;
   return {
     dialect: 'sqlite',
     db,
     sqlite,
+    sampleWriter,
     async ping() {
       const t = performance.now();
       sqlite.prepare('select 1').get();
@@ -56,6 +61,7 @@ function openSqlite(config: Config): Database {
     async close() {
       if (closed) return;
       closed = true;
+      await sampleWriter.close();
       await db.destroy(); // closes the better-sqlite3 handle, checkpointing the WAL
     },
   };

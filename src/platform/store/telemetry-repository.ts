@@ -85,23 +85,11 @@ export class TelemetryRepository {
   /** Writes samples; resolves to how many were new (the rest were already stored). */
   async insertSamples(cols: SampleColumns): Promise<number> {
     if (cols.length === 0) return 0;
-    const order = sortedOrder(cols);
-    if (this.database.sqlite) return this.insertSqlite(cols, order);
-    return this.insertPostgres(cols, order);
-  }
-
-  private insertSqlite(cols: SampleColumns, order: Uint32Array): number {
-    const sqlite = this.database.sqlite!;
-    const stmt = sqlite.prepare('insert into telemetry_samples (series_id, ts, value) values (?, ?, ?) on conflict do nothing');
-    let inserted = 0;
-    const write = sqlite.transaction(() => {
-      for (let j = 0; j < order.length; j++) {
-        const i = order[j];
-        inserted += stmt.run(cols.seriesIds[i], cols.timestamps[i], cols.values[i]).changes;
-      }
-    });
-    write();
-    return inserted;
+    const { sampleWriter } = this.database;
+    if (sampleWriter) {
+      return sampleWriter.write(cols.seriesIds.subarray(0, cols.length), cols.timestamps.subarray(0, cols.length), cols.values.subarray(0, cols.length));
+    }
+    return this.insertPostgres(cols, sortedOrder(cols));
   }
 
   private async insertPostgres(cols: SampleColumns, order: Uint32Array): Promise<number> {
