@@ -567,10 +567,11 @@ interface Credential {
   protectedStatus?: number[];
 }
 
-function credentials(keys: TestEngine['keys'], rng: Rng): Credential[] {
+function credentials(keys: TestEngine['keys'], revoked: string, rng: Rng): Credential[] {
   const adminId = /^nck_([a-z0-9]{12})_/.exec(keys.admin)![1];
   const secs = () => Math.floor(NOW / 1000);
-  const jwtRandom = () => `${b64url(crypto.randomBytes(12 + rng.int(20)))}.${b64url(crypto.randomBytes(12 + rng.int(40)))}.${b64url(crypto.randomBytes(32))}`;
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => rng.int(256)));
+  const jwtRandom = () => `${b64url(bytes(12 + rng.int(20)))}.${b64url(bytes(12 + rng.int(40)))}.${b64url(bytes(32))}`;
   return [
     { name: 'none', headers: {}, bad: true },
     { name: 'bearer-empty', headers: { authorization: 'Bearer' }, bad: true },
@@ -578,6 +579,8 @@ function credentials(keys: TestEngine['keys'], rng: Rng): Credential[] {
     { name: 'basic', headers: { authorization: 'Basic dXNlcjpwYXNzd29yZA==' }, bad: true },
     { name: 'two-tokens', headers: { authorization: `Bearer ${keys.admin} ${keys.admin}` }, bad: true },
     { name: 'token-scheme', headers: { authorization: `Token ${keys.admin}` }, bad: true },
+    { name: 'revoked', headers: { authorization: `Bearer ${revoked}` }, bad: true },
+    { name: 'revoked-x-api-key', headers: { 'x-api-key': revoked }, bad: true },
     { name: 'revoked-looking', headers: { authorization: `Bearer nck_aaaaaaaaaaaa_${'a'.repeat(32)}` }, bad: true },
     { name: 'wrong-secret', headers: { authorization: `Bearer nck_${adminId}_${'A'.repeat(32)}` }, bad: true },
     { name: 'truncated-key', headers: { authorization: `Bearer ${keys.admin.slice(0, -1)}` }, bad: true },
@@ -762,7 +765,12 @@ describe(`robustness under hostile input (${backend})`, () => {
     const env = await rawRequest(agent, base, { method: 'POST', path: '/api/v1/process', headers: { ...admin, ...json }, body: '{"service":"?","method":"?"}' });
     const envelopePairs: [string, string][] = Object.entries<string[]>(env.json?.supported_services ?? {}).flatMap(([s, ms]) => ms.map((m) => [s, m] as [string, string]));
     const ctx: Context = { resolve: resolver(doc), envelopePairs, jobTypes, arraySchemas: new WeakMap(), optional: 0.5 };
-    const creds = credentials(t.keys, new Rng(SEED));
+    // A key that worked once and was then revoked.
+    const issued = await rawRequest(agent, base, { method: 'POST', path: '/api/v1/keys', headers: { ...admin, ...json }, body: '{"name":"soon-revoked","role":"admin"}' });
+    expect(issued.status, issued.text).toBe(201);
+    expect((await rawRequest(agent, base, { method: 'GET', path: '/api/v1/jobs', headers: { authorization: `Bearer ${issued.json.key}` } })).status).toBe(200);
+    expect((await rawRequest(agent, base, { method: 'DELETE', path: `/api/v1/keys/${issued.json.id}`, headers: admin })).status).toBe(204);
+    const creds = credentials(t.keys, issued.json.key, new Rng(SEED));
 
     // Which operations refuse a caller without credentials (probed once, then held to it).
     for (const op of ops) {
@@ -792,7 +800,15 @@ describe(`robustness under hostile input (${backend})`, () => {
             body = x.body;
             what.push(x.what);
           }
-          return { method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, ...json }, body: toJson(body), layer: 'router', why: what.join('; ') };
+          let text: string;
+          try {
+            text = toJson(body);
+          } catch {
+            // Stacked size mutations can outgrow a JavaScript string; send the valid body instead.
+            text = toJson(validBody(op, rng));
+            what.push('(mutations too large to serialise; sent unmutated)');
+          }
+          return { method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, ...json }, body: text, layer: 'router', why: what.join('; ') };
         });
       }
     }
@@ -858,6 +874,22 @@ describe(`robustness under hostile input (${backend})`, () => {
           add('deep-nesting', (rng) => {
             const body = withValueAt(genValid(op.body, undefined, new Rng(SEED), { ...ctx, optional: 0 }), full, path, raw(deep));
             return { method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, ...json }, body: toJson(body), layer: 'router', why: `10,000-deep nesting at /${path.join('/')}` };
+          });
+        }
+      }
+    }
+
+    // 2c. Numbers JSON can write but JavaScript cannot keep (1e999 parses to Infinity, -0, subnormals, 2^63)
+    // in every numeric field, and 1e999 in every other field: in a body that is otherwise valid.
+    for (const op of bodyOps) {
+      const full = genValid(op.body, undefined, new Rng(SEED), { ...ctx, optional: 1 });
+      for (const path of pathsOf(full).slice(0, 40)) {
+        const current = path.reduce<any>((v, k) => v?.[k], full);
+        const values = typeof current === 'number' ? [raw('1e999'), raw('-1e999'), raw('-0'), 1e308, 1e-320, 2 ** 63] : [raw('1e999')];
+        for (const value of values) {
+          add('special-number', (rng) => {
+            const body = withValueAt(genValid(op.body, undefined, new Rng(SEED), { ...ctx, optional: 0 }), full, path, value);
+            return { method: op.method, path: opPath(op, rng), route: op.route, headers: { ...admin, ...json }, body: toJson(body), layer: 'router', why: `${toJson(value)} at /${path.join('/')}` };
           });
         }
       }
@@ -1052,7 +1084,24 @@ describe(`robustness under hostile input (${backend})`, () => {
     // 12. The NovaCron envelope: every registered (service, method) with hostile data; a handler's failure must not hide behind a 200.
     const envelopeOp = ops.find((o) => o.method === 'POST' && o.route === '/api/v1/process');
     if (envelopeOp) {
-      const pairs: [string, string][] = [...envelopePairs, ['health', 'check'], ['MODEL_MANAGEMENT', 'GET_INFO'], ['model', 'info'], ['', ''], ['\u0000', '%ff']];
+      const pairs: [string, string][] = [...envelopePairs, ['health', 'check'], ['MODEL_MANAGEMENT', 'GET_INFO'], ['model', 'info'], ['', ''], ['\u0000', '%ff'], ['constructor', 'constructor'], ['__proto__', 'toString']];
+      const envelopeCheck = (r: RawResponse): string | undefined => {
+        if (r.status !== 200) return undefined;
+        if (typeof r.json?.success !== 'boolean') return 'a 200 envelope without a boolean `success`';
+        if (r.json.data !== undefined && (typeof r.json.data !== 'object' || r.json.data === null || Array.isArray(r.json.data))) return '`data` is not an object';
+        if (r.json.success === false && /internal error/i.test(String(r.json.error))) return `hidden internal error: HTTP 200 with success:false, error ${JSON.stringify(r.json.error)}`;
+        return undefined;
+      };
+      // Every registered pair with every hostile string and number in the fields handlers read.
+      for (const [service, method] of envelopePairs) {
+        for (const v of [...HOSTILE_STRINGS, ...WEIRD_NUMBERS]) {
+          add('envelope', () => {
+            const data: Record<string, unknown> = {};
+            for (const k of ['model_type', 'model_id', 'vm_id', 'node_id', 'service_type']) setKey(data, k, v);
+            return { method: 'POST', path: '/api/v1/process', route: '/api/v1/process', headers: { ...admin, ...json }, body: toJson({ service, method, data }), layer: 'router', check: envelopeCheck };
+          });
+        }
+      }
       for (const [service, method] of pairs) {
         for (let i = 0; i < 25; i++) {
           add('envelope', (rng) => {
@@ -1063,13 +1112,7 @@ describe(`robustness under hostile input (${backend})`, () => {
             if (rng.chance(0.3)) body.id = rng.pick(HOSTILE_STRINGS);
             return {
               method: 'POST', path: '/api/v1/process', route: '/api/v1/process', headers: { ...admin, ...json }, body: toJson(body), layer: 'router',
-              check: (r) => {
-                if (r.status !== 200) return undefined;
-                if (typeof r.json?.success !== 'boolean') return 'a 200 envelope without a boolean `success`';
-                if (r.json.data !== undefined && (typeof r.json.data !== 'object' || r.json.data === null || Array.isArray(r.json.data))) return '`data` is not an object';
-                if (r.json.success === false && /internal error/i.test(String(r.json.error))) return `hidden internal error: HTTP 200 with success:false, error ${JSON.stringify(r.json.error)}`;
-                return undefined;
-              },
+              check: envelopeCheck,
             };
           });
         }
@@ -1137,6 +1180,8 @@ describe(`robustness under hostile input (${backend})`, () => {
       outcomes.push({ index, c, r: { status: parsed.status < 200 ? 0 : parsed.status, headers: parsed.headers, body: Buffer.from(body), text: body, json }, ms: 0 });
     });
 
+    // In plan order, so that a request that breaks the engine for later ones is listed first.
+    outcomes.sort((a, b) => a.index - b.index);
     for (const o of outcomes) violations.push(...judge(o));
     agent.destroy();
 
@@ -1197,11 +1242,19 @@ describe(`robustness under hostile input (${backend})`, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('is healthy afterwards: /health with the database up, /ready, and a valid ingest read back', async () => {
+  it('is healthy afterwards: /health with the database up, /ready, ordinary reads, and a valid ingest read back', async () => {
     const health = await t.request('GET', '/health', { key: null });
     expect(health.status).toBe(200);
     expect(health.body.database.status).toBe('up');
     expect((await t.request('GET', '/ready', { key: null })).status).toBe(200);
+    // What the hostile requests stored must not break ordinary reads: every documented GET without path parameters.
+    const broken: string[] = [];
+    for (const op of ops.filter((o) => o.method === 'GET' && !o.route.includes('{'))) {
+      const query = op.params.filter((p) => p.in === 'query' && p.required && p.schema?.default === undefined).map((p) => `${p.name}=${p.name === 'metric' ? 'cpu_utilization' : 'fz-1'}`);
+      const r = await t.request('GET', query.length ? `${op.route}?${query.join('&')}` : op.route);
+      if (r.status >= 500) broken.push(`GET ${op.route} → ${r.status} ${r.text.slice(0, 200)}`);
+    }
+    expect(broken).toEqual([]);
     const ts = Date.now() - 30_000;
     const ingest = await t.request('POST', '/api/v1/telemetry', { body: { samples: [{ entity_id: 'after-fuzz', metric: 'cpu_utilization', timestamp: ts, value: 0.625 }] } });
     expect(ingest.status).toBe(200);

@@ -10,7 +10,8 @@ import { parseKeyId } from '../platform/auth/api-keys.js';
 import { VERSION } from '../version.js';
 import { accessOf, authHook, credentialsOf } from './auth-hook.js';
 import type { App } from './fastify-types.js';
-import { problemErrorHandler, sendProblem } from './problem-handler.js';
+import { clientErrorResponse, frameworkErrorHandler, problemErrorHandler, sendProblem } from './problem-handler.js';
+import { findUnsafeInput } from './input-safety.js';
 import { genRequestId, pickId } from './request-ids.js';
 import { validatorCompiler } from './validators.js';
 
@@ -30,12 +31,39 @@ export async function buildApp(platform: Platform, routes: RoutePlugin[]): Promi
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { coerceTypes: false } },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: (err, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(err));
+      else socket.destroy(err);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, Problem.notFound(`No route ${req.method} ${req.url.split('?')[0]}`)));
+
+  // JSON bodies: Fastify's parser (which refuses __proto__ and constructor.prototype), then the
+  // limits every body must respect whatever its schema (depth, NUL, well-formed Unicode).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    parseJson(req, body as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      const unsafe = findUnsafeInput(value, '/body');
+      if (unsafe) return done(Problem.badRequest(`${unsafe.path} ${unsafe.message}`, [unsafe]), undefined);
+      done(null, value);
+    });
+  });
+  app.addHook('preValidation', async (req) => {
+    const unsafe = findUnsafeInput(req.params, '/params') ?? findUnsafeInput(req.query, '/querystring');
+    if (unsafe) throw Problem.badRequest(`${unsafe.path} ${unsafe.message}`, [unsafe]);
+  });
+  // `Expect` other than 100-continue: answer 417 as a problem instead of an empty body.
+  app.server.on('checkExpectation', (_req, res) => {
+    const body = JSON.stringify({ type: 'urn:novacron:problem:expectation_failed', title: 'Expectation failed', status: 417, code: 'expectation_failed', detail: 'Only "Expect: 100-continue" is supported' });
+    res.writeHead(417, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
 
   app.decorateRequest('principal', undefined);
   app.decorateRequest('correlationId', '');

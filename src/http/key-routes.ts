@@ -64,7 +64,7 @@ export function keyRoutes(platform: Platform) {
         summary: 'The audit log, newest first',
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
           action: Type.Optional(Type.String({ maxLength: 100 })),
         }),
       },

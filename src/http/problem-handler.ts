@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Problem, problemBody, type FieldError } from '../platform/errors.js';
+import { Problem, problemBody, type FieldError, type ProblemCode } from '../platform/errors.js';
 
 interface AjvError {
   instancePath?: string;
@@ -68,4 +68,32 @@ export function problemErrorHandler(err: FastifyError, request: FastifyRequest, 
   const problem = toProblem(err);
   if (problem.status >= 500) request.log.error({ err }, 'request failed');
   return sendProblem(request, reply, problem);
+}
+
+/**
+ * Errors Fastify raises before a route runs (a malformed URL, an over-long path parameter) go
+ * through the same problem format.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let problem: Problem;
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') problem = new Problem(414, 'uri_too_long', 'A path parameter is longer than 1,000 characters');
+  else if (err.code === 'FST_ERR_BAD_URL') problem = new Problem(400, 'bad_request', 'The URL is not valid (bad percent-encoding?)');
+  else problem = toProblem(err);
+  return sendProblem(request, reply, problem);
+}
+
+/**
+ * Requests Node's HTTP parser refuses never reach Fastify; answer them as problems too, on the
+ * raw socket, and close the connection since its framing cannot be trusted.
+ */
+export function clientErrorResponse(err: { code?: string }): string {
+  const [status, code, detail]: [number, ProblemCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are larger than the server accepts (16 KiB)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'bad_request', 'The request took too long to arrive']
+        : [400, 'bad_request', 'The request is not valid HTTP/1.1'];
+  const body = JSON.stringify(problemBody(new Problem(status, code, detail)));
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }

@@ -28,5 +28,7 @@ export function isModelService(s: string): s is ModelService {
 }
 
 export function serviceFromAlias(name: string): ModelService | undefined {
-  return ALIASES[name.trim().toLowerCase()];
+  const key = name.trim().toLowerCase();
+  // Own keys only: "constructor" or "__proto__" must not reach Object.prototype.
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
 }

@@ -10,6 +10,10 @@ export interface FieldError {
 
 export type ProblemCode =
   | 'malformed_json'
+  | 'bad_request'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'expectation_failed'
   | 'validation_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -28,6 +32,10 @@ export type ProblemCode =
 
 const TITLES: Record<ProblemCode, string> = {
   malformed_json: 'Malformed JSON',
+  bad_request: 'Bad request',
+  uri_too_long: 'URI too long',
+  headers_too_large: 'Request headers too large',
+  expectation_failed: 'Expectation failed',
   validation_failed: 'Request validation failed',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',

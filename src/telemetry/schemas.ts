@@ -4,8 +4,9 @@ const EntityId = Type.String({ minLength: 1, maxLength: 256, description: 'Host 
 const EntityType = Type.Union([Type.Literal('node'), Type.Literal('vm')], { description: 'node (a host) or vm; default node' });
 const MetricName = Type.String({ minLength: 1, maxLength: 200, description: 'Canonical or alias name (see GET /api/v1/telemetry/metrics), optionally with a :qualifier' });
 const Unit = Type.String({ maxLength: 32, description: 'Declares the unit of the values: "percent" or "fraction" for utilisations' });
-const Timestamp = Type.Union([Type.Number(), Type.String({ maxLength: 64 })], {
-  description: 'RFC 3339 with a zone, or epoch milliseconds (numbers below 1e11 are epoch seconds)',
+/** Checked per sample like values, so that one bad timestamp does not cost the batch. */
+const Timestamp = Type.Unknown({
+  description: 'RFC 3339 with a zone (string), or epoch milliseconds (number; numbers below 1e11 are epoch seconds)',
 });
 /** Values are checked per sample (NaN, ±Infinity, range) so that one bad value does not cost the batch. */
 const Value = Type.Unknown({ description: 'A finite number in the metric\'s range' });
