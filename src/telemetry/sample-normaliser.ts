@@ -64,7 +64,8 @@ function declaredPercent(unit: string | undefined): boolean | undefined {
  * and every rejection reported with its position.
  */
 export class BatchNormaliser {
-  private readonly keyIndex = new Map<string, number>();
+  /** entity → metric → index in `keys`: nested maps avoid building a string per sample. */
+  private readonly keyIndex = new Map<string, Map<string, number>>();
   private readonly keys: SeriesKey[] = [];
   private readonly keyOf: Int32Array;
   private readonly ts: Float64Array;
@@ -75,6 +76,9 @@ export class BatchNormaliser {
   private percentConverted = 0;
   private readonly custom = new Set<string>();
   private readonly metricCache = new Map<string, ResolvedMetric | undefined>();
+  /** Collectors stamp every metric of a scrape alike: parse each distinct timestamp text once. */
+  private lastStamp: unknown = undefined;
+  private lastParsed: number | string = 0;
 
   constructor(capacity: number, private readonly latestMs: number) {
     this.keyOf = new Int32Array(capacity);
@@ -98,14 +102,26 @@ export class BatchNormaliser {
   }
 
   private key(entityId: string, entityType: EntityType, metric: string): number {
-    const k = `${entityId}\u0000${metric}`;
-    let i = this.keyIndex.get(k);
+    let byMetric = this.keyIndex.get(entityId);
+    if (byMetric === undefined) {
+      byMetric = new Map();
+      this.keyIndex.set(entityId, byMetric);
+    }
+    let i = byMetric.get(metric);
     if (i === undefined) {
       i = this.keys.length;
       this.keys.push({ entityId, entityType, metric });
-      this.keyIndex.set(k, i);
+      byMetric.set(metric, i);
     }
     return i;
+  }
+
+  private timestamp(raw: unknown): number | string {
+    if (raw !== this.lastStamp || typeof raw !== 'string') {
+      this.lastParsed = parseTimestamp(raw, this.latestMs);
+      this.lastStamp = raw;
+    }
+    return this.lastParsed;
   }
 
   /** Checks one value; returns the canonical value or a reason for rejecting it. */
@@ -146,7 +162,7 @@ export class BatchNormaliser {
         this.reject(`/samples/${i}/metric`, i, 'metric name must match [A-Za-z_][A-Za-z0-9_.-/]* with an optional :qualifier');
         continue;
       }
-      const ts = parseTimestamp(r.timestamp, this.latestMs);
+      const ts = this.timestamp(r.timestamp);
       if (typeof ts === 'string') {
         this.reject(`/samples/${i}/timestamp`, i, ts);
         continue;
@@ -176,7 +192,7 @@ export class BatchNormaliser {
           this.reject(`/series/${j}/${i >= s.values.length ? 'values' : 'timestamps'}/${i}`, i, 'timestamps and values have different lengths', j);
           continue;
         }
-        const ts = parseTimestamp(s.timestamps[i], this.latestMs);
+        const ts = this.timestamp(s.timestamps[i]);
         if (typeof ts === 'string') {
           this.reject(`/series/${j}/timestamps/${i}`, i, ts, j);
           continue;
