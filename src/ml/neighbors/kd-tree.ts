@@ -326,56 +326,91 @@ function boxBoxDist2(lo: Float64Array, hi: Float64Array, ao: number, bo: number,
 
 /**
  * Offers the points at tree positions [rs, re) to the max-heap at hd/hx[hb..hb+k) ordered by
- * (squared distance, index); returns the heap's new size.
+ * (squared distance, index); returns the heap's new size. Once the heap is full, four candidates
+ * are measured side by side: a squared distance is a chain of dependent additions, and four
+ * independent chains keep the FPU busy (each sum keeps its order, so results are unchanged).
  */
 function scanLeaf(q: Float64Array, qo: number, pts: Float64Array, perm: Int32Array, rs: number, re: number, d: number, exclude: number, hd: Float64Array, hx: Int32Array, hb: number, size: number, k: number): number {
-  for (let p = rs; p < re; p++) {
+  let p = rs;
+  for (; p < re && size < k; p++) {
     const id = perm[p];
     if (id === exclude) continue;
     const po = p * d;
     let s = 0;
-    if (size < k) {
-      for (let j = 0; j < d; j++) {
-        const t = q[qo + j] - pts[po + j];
-        s += t * t;
-      }
-      // Sift up.
-      let c = size++;
-      while (c > 0) {
-        const parent = (c - 1) >> 1;
-        const pd = hd[hb + parent];
-        if (pd > s || (pd === s && hx[hb + parent] > id)) break;
-        hd[hb + c] = pd;
-        hx[hb + c] = hx[hb + parent];
-        c = parent;
-      }
-      hd[hb + c] = s;
-      hx[hb + c] = id;
-      continue;
-    }
     for (let j = 0; j < d; j++) {
       const t = q[qo + j] - pts[po + j];
       s += t * t;
     }
-    const worst = hd[hb];
-    if (s > worst || (s === worst && id > hx[hb])) continue;
-    // Replace the worst and sift down.
-    let c = 0;
-    for (;;) {
-      const a = 2 * c + 1;
-      if (a >= size) break;
-      let x = a;
-      const b = a + 1;
-      if (b < size && (hd[hb + b] > hd[hb + a] || (hd[hb + b] === hd[hb + a] && hx[hb + b] > hx[hb + a]))) x = b;
-      if (hd[hb + x] < s || (hd[hb + x] === s && hx[hb + x] < id)) break;
-      hd[hb + c] = hd[hb + x];
-      hx[hb + c] = hx[hb + x];
-      c = x;
+    // Sift up.
+    let c = size++;
+    while (c > 0) {
+      const parent = (c - 1) >> 1;
+      const pd = hd[hb + parent];
+      if (pd > s || (pd === s && hx[hb + parent] > id)) break;
+      hd[hb + c] = pd;
+      hx[hb + c] = hx[hb + parent];
+      c = parent;
     }
     hd[hb + c] = s;
     hx[hb + c] = id;
   }
+  if (size < k) return size;
+  for (; p + 3 < re; p += 4) {
+    const o0 = p * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const v = q[qo + j];
+      const t0 = v - pts[o0 + j];
+      const t1 = v - pts[o1 + j];
+      const t2 = v - pts[o2 + j];
+      const t3 = v - pts[o3 + j];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    if (s0 <= hd[hb] && perm[p] !== exclude) offer(hd, hx, hb, size, s0, perm[p]);
+    if (s1 <= hd[hb] && perm[p + 1] !== exclude) offer(hd, hx, hb, size, s1, perm[p + 1]);
+    if (s2 <= hd[hb] && perm[p + 2] !== exclude) offer(hd, hx, hb, size, s2, perm[p + 2]);
+    if (s3 <= hd[hb] && perm[p + 3] !== exclude) offer(hd, hx, hb, size, s3, perm[p + 3]);
+  }
+  for (; p < re; p++) {
+    const id = perm[p];
+    if (id === exclude) continue;
+    const po = p * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = q[qo + j] - pts[po + j];
+      s += t * t;
+    }
+    if (s <= hd[hb]) offer(hd, hx, hb, size, s, id);
+  }
   return size;
+}
+
+/** Puts (s, id) in the full heap in place of its worst entry, if it orders before that entry. */
+function offer(hd: Float64Array, hx: Int32Array, hb: number, size: number, s: number, id: number): void {
+  if (s === hd[hb] && id > hx[hb]) return;
+  let c = 0;
+  for (;;) {
+    const a = 2 * c + 1;
+    if (a >= size) break;
+    let x = a;
+    const b = a + 1;
+    if (b < size && (hd[hb + b] > hd[hb + a] || (hd[hb + b] === hd[hb + a] && hx[hb + b] > hx[hb + a]))) x = b;
+    if (hd[hb + x] < s || (hd[hb + x] === s && hx[hb + x] < id)) break;
+    hd[hb + c] = hd[hb + x];
+    hx[hb + c] = hx[hb + x];
+    c = x;
+  }
+  hd[hb + c] = s;
+  hx[hb + c] = id;
 }
 
 /** Empties the heap at hb into out[oo..oo+size) in ascending (distance, index) order, taking square roots. */

@@ -27,7 +27,6 @@ export interface OneClassDualResult {
 export interface OneClassDualOptions {
   tol: number;
   maxIter: number;
-  cacheBytes: number;
   signal?: AbortSignal;
   onIteration?: (iteration: number, violation: number) => void;
 }

@@ -100,7 +100,6 @@ export class OneClassSVM {
       const res = await solveOneClassDual(n, r.nu, diag, cache, {
         tol: r.tol,
         maxIter: r.maxIter,
-        cacheBytes: r.cacheBytes,
         signal: opts.signal,
         onIteration: opts.onProgress ? (it) => it % 1000 === 0 && opts.onProgress!({ fraction: Math.min(0.99, it / (it + n)), message: 'SMO' }) : undefined,
       });
