@@ -6,10 +6,11 @@ import { instantiateKernels, type Kernels, type WasmMemory } from './wasm-kernel
 
 /**
  * One thread's share of boosted-tree training. Every thread keeps its own copy of the row
- * partition (applying the same splits, so the copies stay identical), builds and scans the
- * histograms of its range of features, and updates margins and gradients for its share of rows.
- * The main thread only decides splits and leaf values; per-row work never runs there. With
- * threads = 1 the same object runs on the calling thread.
+ * partition (applying the same splits, so the copies stay identical), takes groups of features
+ * from a shared counter and builds, subtracts and scans their histograms for every node of the
+ * level, and updates margins and gradients for its share of rows. The main thread only decides
+ * splits and leaf values; per-row work never runs there. With threads = 1 the same object runs on
+ * the calling thread.
  *
  * Bit-for-bit independence of the thread count: a feature's histogram is summed over the node's
  * rows in partition order whoever builds it, every per-row update is a function of that row
@@ -66,8 +67,9 @@ export const LEVEL_ANSWER = 1 + 2 * SPLIT_RECORD;
 
 /** Features [from, to) of the tree's feature list in group g. */
 function groupRange(g: number, features: Int32Array): [number, number] {
-  const from = g * FEATURE_GROUP;
-  return [from, Math.min(features.length, from + FEATURE_GROUP)];
+  const [eights] = groupSplit(features.length);
+  const from = g < eights ? 8 * g : 8 * eights + 4 * (g - eights);
+  return [from, Math.min(features.length, from + (g < eights ? 8 : 4))];
 }
 
 /** A finished tree whose splits and leaf values the threads have not applied yet. */
@@ -116,11 +118,20 @@ export interface RenewMessage {
 
 export type CoreMessage = TreeMessage | LevelMessage | RenewMessage;
 
-/** Features per work item: threads take groups of this many features from a shared counter. */
-export const FEATURE_GROUP = 4;
-
+/**
+ * Work items: threads take groups of features from a shared counter. Groups of eight (the
+ * histogram kernel's widest pass) first, then groups of four, so the last items are small and
+ * the threads finish together.
+ */
 export function featureGroups(features: Int32Array): number {
-  return Math.ceil(features.length / FEATURE_GROUP);
+  const [eights, fours] = groupSplit(features.length);
+  return eights + fours;
+}
+
+/** Eight-feature groups and then four-feature groups (the last may be shorter) for nf features. */
+function groupSplit(nf: number): [number, number] {
+  const eights = Math.max(0, Math.floor((nf - 8) / 8));
+  return [eights, Math.ceil((nf - 8 * eights) / 4)];
 }
 
 /**
@@ -245,20 +256,28 @@ export class BoostCore {
           const v = leaves[e + 2];
           for (let i = from; i < to; i++) pred[rows[i] * K + k] += v;
         }
-        if (msg.gradients) gradientsFor(objective, pred, y, weights, gh, n, rows, a, b, null);
         // Rows outside the sample: down the tree on bins, my share of row numbers.
         if (prev.nodes) {
           const mask = s.masks[prev.sampleBuf];
           const [ra, rb] = this.share(n);
           for (let r = ra; r < rb; r++) if (mask[r] === 0) pred[r * K + k] += binTreeValue(prev.nodes, this.bins, n, r);
-          if (msg.gradients) gradientsFor(objective, pred, y, weights, gh, n, null, ra, rb, mask);
         }
-      } else if (msg.gradients) {
-        const [ra, rb] = this.share(n);
-        gradientsFor(objective, pred, y, weights, gh, n, null, ra, rb, null);
       }
     } catch (err) {
       failed = err;
+    }
+    if (msg.gradients) {
+      // Gradients go in row order (sequential reads and writes), so every thread's margin
+      // updates, made in partition order, must be in place first.
+      if (msg.prev) this.barrier();
+      if (!failed) {
+        try {
+          const [ra, rb] = this.share(n);
+          gradientsFor(objective, pred, y, weights, gh, n, ra, rb);
+        } catch (err) {
+          failed = err;
+        }
+      }
     }
     // Every thread's gradients must be in place before any root histogram reads them.
     if (msg.next && msg.gradients) this.barrier();

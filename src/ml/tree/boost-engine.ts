@@ -1,4 +1,4 @@
-import { WorkerPool } from '../core/index.js';
+import { MLInputError, WorkerPool } from '../core/index.js';
 import { BoostCore, mergeAnswers, type ArenaLayout, type CoreMessage, type CoreShared } from './boost-core.js';
 import { PAGE, sharedMemory, type WasmMemory } from './wasm-kernels.js';
 import { workerEntry } from './worker-url.js';
@@ -32,6 +32,8 @@ export function createArena(n: number, cols: number, outputs: number, threads: n
   const bins = take(n * cols);
   const gh = take(16 * n * outputs);
   const perThread = Array.from({ length: threads }, () => ({ rows: take(4 * n), scratch: take(4 * n), ordered: take(16 * n) }));
+  // 32-bit WebAssembly addresses 4 GiB: bins (1 byte per value) and 16 bytes per row and output.
+  if (top + 2 * align(slotBytes) > 2 ** 32) throw new MLInputError(`boosted trees: ${n} rows × ${cols} features need ${Math.ceil(top / 2 ** 20)} MiB of training memory, more than the 4 GiB limit; subsample rows or use fewer threads`);
   const memory = sharedMemory(top, top + align(slotBytes) * (maxSlots + 1));
   return { memory, layout: { bins, gh, threads: perThread, top, maxPages: memory.maxPages } };
 }

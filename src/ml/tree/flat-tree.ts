@@ -107,6 +107,7 @@ function walkers(
       for (let t = from; t < to; t++) {
         const root = roots[t];
         const D = depth[t];
+        const o = output[t];
         let r = r0;
         for (; r + 8 <= r1; r += 8) {
           const b = r * cols;
@@ -128,15 +129,27 @@ function walkers(
             n6 = step(n6, data[b + 6 * cols + feature[n6]]);
             n7 = step(n7, data[b + 7 * cols + feature[n7]]);
           }
-          const q = r * K;
-          add(n0, out, q, t);
-          add(n1, out, q + K, t);
-          add(n2, out, q + 2 * K, t);
-          add(n3, out, q + 3 * K, t);
-          add(n4, out, q + 4 * K, t);
-          add(n5, out, q + 5 * K, t);
-          add(n6, out, q + 6 * K, t);
-          add(n7, out, q + 7 * K, t);
+          if (dim === 1) {
+            const q = r * K + o;
+            out[q] += value[n0];
+            out[q + K] += value[n1];
+            out[q + 2 * K] += value[n2];
+            out[q + 3 * K] += value[n3];
+            out[q + 4 * K] += value[n4];
+            out[q + 5 * K] += value[n5];
+            out[q + 6 * K] += value[n6];
+            out[q + 7 * K] += value[n7];
+          } else {
+            const q = r * K;
+            add(n0, out, q, t);
+            add(n1, out, q + K, t);
+            add(n2, out, q + 2 * K, t);
+            add(n3, out, q + 3 * K, t);
+            add(n4, out, q + 4 * K, t);
+            add(n5, out, q + 5 * K, t);
+            add(n6, out, q + 6 * K, t);
+            add(n7, out, q + 7 * K, t);
+          }
         }
         for (; r < r1; r++) {
           const b = r * cols;

@@ -134,37 +134,17 @@ export function gradientRow(cfg: ObjectiveConfig, pred: Float64Array, y: Float64
   }
 }
 
-/**
- * gradientRow for rows[from..to) (or the row numbers from..to when `rows` is null), skipping rows
- * whose `skip` flag is set. Binary log loss, the common case, has its own loop.
- */
-export function gradientsFor(
-  cfg: ObjectiveConfig,
-  pred: Float64Array,
-  y: Float64Array,
-  w: Float64Array | null,
-  gh: Float64Array,
-  n: number,
-  rows: Uint32Array | null,
-  from: number,
-  to: number,
-  skip: Uint8Array | null,
-): void {
+/** gradientRow for rows from..to, in order. Binary log loss, the common case, has its own loop. */
+export function gradientsFor(cfg: ObjectiveConfig, pred: Float64Array, y: Float64Array, w: Float64Array | null, gh: Float64Array, n: number, from: number, to: number): void {
   if (cfg.name === 'binary' && w === null) {
-    for (let i = from; i < to; i++) {
-      const r = rows === null ? i : rows[i];
-      if (skip !== null && skip[r] !== 0) continue;
+    for (let r = from; r < to; r++) {
       const p = 1 / (1 + Math.exp(-pred[r]));
       gh[2 * r] = p - y[r];
       gh[2 * r + 1] = Math.max(p * (1 - p), HESS_FLOOR);
     }
     return;
   }
-  for (let i = from; i < to; i++) {
-    const r = rows === null ? i : rows[i];
-    if (skip !== null && skip[r] !== 0) continue;
-    gradientRow(cfg, pred, y, w, gh, n, r);
-  }
+  for (let r = from; r < to; r++) gradientRow(cfg, pred, y, w, gh, n, r);
 }
 
 /** Raw margins → what predictProba/predict report: P(class 1), class probabilities, or values. */
