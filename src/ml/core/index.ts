@@ -4,3 +4,4 @@ export * from './estimator.js';
 export * from './random.js';
 export * from './typed-array-codec.js';
 export { WorkerPool, serveWorker, defaultThreads } from './worker-pool.js';
+export { workerEntry } from './worker-url.js';

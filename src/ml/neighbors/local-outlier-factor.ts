@@ -1,3 +1,4 @@
+import { workerEntry } from '../core/worker-url.js';
 /**
  * Local outlier factor (Breunig, Kriegel, Ng & Sander, SIGMOD 2000), computed as scikit-learn's
  * LocalOutlierFactor does:
@@ -235,11 +236,9 @@ async function selfNeighborsHere(tree: KDTree, k: number, opts: FitOptions): Pro
   return { indices, distances };
 }
 
-/** The worker entry, swapped to its compiled .js twin when this module runs from dist/. */
+/** The worker entry (its compiled .js twin when running from dist/). */
 function workerUrl(): URL {
-  const url = new URL('./knn-worker.ts', import.meta.url);
-  if (import.meta.url.endsWith('.js')) url.pathname = url.pathname.replace(/\.ts$/, '.js');
-  return url;
+  return workerEntry(new URL('./knn-worker.ts', import.meta.url));
 }
 
 /**

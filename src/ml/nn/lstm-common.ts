@@ -1,3 +1,4 @@
+import { workerEntry } from '../core/worker-url.js';
 /**
  * What LstmAutoencoder and LstmSequenceClassifier share on the calling thread: running a fit in a
  * worker thread (progress, cancellation), parameter checks, window shapes and the weight codec.
@@ -10,18 +11,6 @@ import { decodeArray, encodeArray, type EncodedArray } from '../core/typed-array
 import { WorkerPool } from '../core/worker-pool.js';
 import { standardizeWindows, weightInfo, type NetSpec, type TrainConfig, type TrainResult } from './lstm-net.js';
 import type { InferTask, TrainTask, WorkerProgress } from './lstm-worker.js';
-
-/**
- * The URL of a worker entry beside this file. Sources name it `./x-worker.ts` (tsx and vitest run
- * the .ts); in the compiled dist/ this module is a .js file and so is the worker, so the
- * extension follows this module's own.
- */
-export function workerEntry(tsUrl: URL, selfUrl: string = import.meta.url): URL {
-  if (!selfUrl.endsWith('.js') || !tsUrl.pathname.endsWith('.ts')) return tsUrl;
-  const url = new URL(tsUrl.href);
-  url.pathname = url.pathname.slice(0, -3) + '.js';
-  return url;
-}
 
 /**
  * Trains on a worker thread so the calling thread's event loop never blocks. Progress arrives per

@@ -1,7 +1,7 @@
 import { MLInputError, WorkerPool } from '../core/index.js';
 import { BoostCore, mergeAnswers, type ArenaLayout, type CoreMessage, type CoreShared } from './boost-core.js';
 import { PAGE, sharedMemory, type WasmMemory } from './wasm-kernels.js';
-import { workerEntry } from './worker-url.js';
+import { workerEntry } from '../core/worker-url.js';
 
 /**
  * The main thread's handle on boosted-tree training threads: histogram slots (one buffer per

@@ -1,3 +1,4 @@
+import { workerEntry } from '../core/worker-url.js';
 /**
  * Isolation forest (Liu, Ting & Zhou, ICDM 2008), scored like scikit-learn's IsolationForest.
  *
@@ -299,11 +300,9 @@ export function meanPathLengths(forest: ScoringForest, X: Data, cols: number, fr
   }
 }
 
-/** The worker entry, swapped to its compiled .js twin when this module runs from dist/. */
+/** The worker entry (its compiled .js twin when running from dist/). */
 function workerUrl(): URL {
-  const url = new URL('./isolation-forest-worker.ts', import.meta.url);
-  if (import.meta.url.endsWith('.js')) url.pathname = url.pathname.replace(/\.ts$/, '.js');
-  return url;
+  return workerEntry(new URL('./isolation-forest-worker.ts', import.meta.url));
 }
 
 /** X's values in shared memory (reused when they already are), for the workers. */

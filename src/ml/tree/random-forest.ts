@@ -18,7 +18,7 @@ import { QuantileBinner } from './binning.js';
 import { FlatForest, ForestBuilder, type SerializedForest } from './flat-tree.js';
 import { growRandomTree, RandomTreeScratch, type RandomTreeConfig, type RandomTreeData, type RandomTreeResult } from './random-tree.js';
 import { treeShap } from './tree-shap.js';
-import { workerEntry } from './worker-url.js';
+import { workerEntry } from '../core/worker-url.js';
 
 export interface RandomForestParams {
   /** Trees. Default 100. */
