@@ -12,7 +12,7 @@
  * makes a round cost O(n·p) like a single gradient evaluation, instead of O(n·p) per pair.
  */
 import { FitCancelledError } from '../core/errors.js';
-import { oneClassRho, yieldToEventLoop } from './one-class-smo.js';
+import { oneClassRho, stepPair, yieldToEventLoop } from './one-class-smo.js';
 
 export interface LinearOneClassResult {
   w: Float64Array;
@@ -111,31 +111,9 @@ export async function solveLinearOneClassDual(F: Float64Array, n: number, p: num
       const delta = (gi - gj) / quad;
       const oldI = alpha[i];
       const oldJ = alpha[j];
-      const sum = oldI + oldJ;
-      let ai = oldI - delta;
-      let aj = oldJ + delta;
-      if (sum > 1) {
-        if (ai > 1) {
-          ai = 1;
-          aj = sum - 1;
-        }
-      } else if (aj < 0) {
-        aj = 0;
-        ai = sum;
-      }
-      if (sum > 1) {
-        if (aj > 1) {
-          aj = 1;
-          ai = sum - 1;
-        }
-      } else if (ai < 0) {
-        ai = 0;
-        aj = sum;
-      }
-      alpha[i] = ai;
-      alpha[j] = aj;
-      const dI = ai - oldI;
-      const dJ = aj - oldJ;
+      stepPair(alpha, i, j, delta);
+      const dI = alpha[i] - oldI;
+      const dJ = alpha[j] - oldJ;
       for (let c = 0; c < p; c++) w[c] += dI * F[oi + c] + dJ * F[oj + c];
     }
   }

@@ -155,32 +155,9 @@ export async function solveOneClassDual(n: number, nu: number, diag: Float64Arra
     const delta = (G[i] - G[j]) / quad;
     const oldI = alpha[i];
     const oldJ = alpha[j];
-    const sum = oldI + oldJ;
-    let ai = oldI - delta;
-    let aj = oldJ + delta;
-    // Clip to the box [0, 1]² along the line αᵢ + αⱼ = sum (libsvm's case y_i = y_j).
-    if (sum > 1) {
-      if (ai > 1) {
-        ai = 1;
-        aj = sum - 1;
-      }
-    } else if (aj < 0) {
-      aj = 0;
-      ai = sum;
-    }
-    if (sum > 1) {
-      if (aj > 1) {
-        aj = 1;
-        ai = sum - 1;
-      }
-    } else if (ai < 0) {
-      ai = 0;
-      aj = sum;
-    }
-    alpha[i] = ai;
-    alpha[j] = aj;
-    const dI = ai - oldI;
-    const dJ = aj - oldJ;
+    stepPair(alpha, i, j, delta);
+    const dI = alpha[i] - oldI;
+    const dJ = alpha[j] - oldJ;
     for (let t = 0; t < n; t++) G[t] += qi2[t] * dI + qj[t] * dJ;
   }
   return { alpha, rho: oneClassRho(alpha, G), iterations: iter, converged };
@@ -202,4 +179,35 @@ export function oneClassRho(alpha: Float64Array, G: Float64Array): number {
     }
   }
   return free > 0 ? sumFree / free : (ub + lb) / 2;
+}
+
+/**
+ * One SMO step on the pair (i, j) of the one-class dual: move αᵢ down and αⱼ up by `delta`, then
+ * clip to the box [0, 1]² along the line αᵢ + αⱼ = const (libsvm's case y_i = y_j). Shared by the
+ * kernel solver and the linear solver on Nyström features.
+ */
+export function stepPair(alpha: Float64Array, i: number, j: number, delta: number): void {
+  const sum = alpha[i] + alpha[j];
+  let ai = alpha[i] - delta;
+  let aj = alpha[j] + delta;
+  if (sum > 1) {
+    if (ai > 1) {
+      ai = 1;
+      aj = sum - 1;
+    }
+  } else if (aj < 0) {
+    aj = 0;
+    ai = sum;
+  }
+  if (sum > 1) {
+    if (aj > 1) {
+      aj = 1;
+      ai = sum - 1;
+    }
+  } else if (ai < 0) {
+    ai = 0;
+    aj = sum;
+  }
+  alpha[i] = ai;
+  alpha[j] = aj;
 }
