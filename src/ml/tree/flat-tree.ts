@@ -1,4 +1,11 @@
 import { decodeArray, encodeArray, MLInputError, type EncodedArray, type Matrix } from '../core/index.js';
+import { buildWalkLayout, forestWalkers, type ForestWalkers, type WalkLayout } from './forest-walk.js';
+import { addBatchInParallel } from './prediction-threads.js';
+
+interface InferenceLayout {
+  arrays: WalkLayout;
+  walk: ForestWalkers;
+}
 
 /**
  * Every tree of an ensemble in a handful of typed arrays, one slot per node (trees concatenated,
@@ -41,128 +48,6 @@ export interface SerializedForest {
   output: EncodedArray;
 }
 
-interface InferenceLayout {
-  row(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number, from: number, to: number): void;
-  batch(X: Matrix, out: Float64Array, from: number, to: number): void;
-}
-
-/**
- * The walks over one forest's branch-free layout, as closures over its arrays: V8 then treats
- * the arrays as constants of the compiled loop (no reloading of their lengths and data pointers),
- * which makes the walks ~25% faster than the same loops taking the arrays as parameters.
- *
- * A step goes right (left + 1) when the value is above the threshold, or is missing where
- * missing values go right. Walks run in lockstep — four trees for one row, eight rows for one
- * tree — because independent walks are independent chains of loads the processor overlaps.
- * Every row sums its trees in tree order, in both walks, so they give identical sums.
- */
-function walkers(
-  feature: Int32Array,
-  threshold: Float64Array,
-  left: Int32Array,
-  nanRight: Int32Array,
-  depth: Int32Array,
-  value: Float64Array,
-  roots: Int32Array,
-  output: Int32Array,
-  dim: number,
-  K: number,
-): InferenceLayout {
-  const step = (node: number, v: number): number => left[node] + (+(v > threshold[node]) | (nanRight[node] & +(v !== v)));
-  const add = (node: number, out: Float64Array, o: number, t: number): void => {
-    if (dim === 1) out[o + output[t]] += value[node];
-    else for (let k = 0, p = node * dim; k < dim; k++) out[o + k] += value[p + k];
-  };
-  const row = (x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number, from: number, to: number): void => {
-    let t = from;
-    for (; t + 4 <= to; t += 4) {
-      let n0 = roots[t];
-      let n1 = roots[t + 1];
-      let n2 = roots[t + 2];
-      let n3 = roots[t + 3];
-      // Leaves loop to themselves, so walking the deepest tree's depth is safe for all four.
-      const D = Math.max(depth[t], depth[t + 1], depth[t + 2], depth[t + 3]);
-      for (let d = 0; d < D; d++) {
-        n0 = step(n0, x[offset + feature[n0]]);
-        n1 = step(n1, x[offset + feature[n1]]);
-        n2 = step(n2, x[offset + feature[n2]]);
-        n3 = step(n3, x[offset + feature[n3]]);
-      }
-      add(n0, out, outOffset, t);
-      add(n1, out, outOffset, t + 1);
-      add(n2, out, outOffset, t + 2);
-      add(n3, out, outOffset, t + 3);
-    }
-    for (; t < to; t++) {
-      let n = roots[t];
-      for (let d = depth[t]; d > 0; d--) n = step(n, x[offset + feature[n]]);
-      add(n, out, outOffset, t);
-    }
-  };
-  const batch = (X: Matrix, out: Float64Array, from: number, to: number): void => {
-    const { data, rows, cols } = X;
-    const BLOCK = 256; // rows per pass over the trees: a tree's nodes stay in cache for the block
-    for (let r0 = 0; r0 < rows; r0 += BLOCK) {
-      const r1 = Math.min(rows, r0 + BLOCK);
-      for (let t = from; t < to; t++) {
-        const root = roots[t];
-        const D = depth[t];
-        const o = output[t];
-        let r = r0;
-        for (; r + 8 <= r1; r += 8) {
-          const b = r * cols;
-          let n0 = root;
-          let n1 = root;
-          let n2 = root;
-          let n3 = root;
-          let n4 = root;
-          let n5 = root;
-          let n6 = root;
-          let n7 = root;
-          for (let d = 0; d < D; d++) {
-            n0 = step(n0, data[b + feature[n0]]);
-            n1 = step(n1, data[b + cols + feature[n1]]);
-            n2 = step(n2, data[b + 2 * cols + feature[n2]]);
-            n3 = step(n3, data[b + 3 * cols + feature[n3]]);
-            n4 = step(n4, data[b + 4 * cols + feature[n4]]);
-            n5 = step(n5, data[b + 5 * cols + feature[n5]]);
-            n6 = step(n6, data[b + 6 * cols + feature[n6]]);
-            n7 = step(n7, data[b + 7 * cols + feature[n7]]);
-          }
-          if (dim === 1) {
-            const q = r * K + o;
-            out[q] += value[n0];
-            out[q + K] += value[n1];
-            out[q + 2 * K] += value[n2];
-            out[q + 3 * K] += value[n3];
-            out[q + 4 * K] += value[n4];
-            out[q + 5 * K] += value[n5];
-            out[q + 6 * K] += value[n6];
-            out[q + 7 * K] += value[n7];
-          } else {
-            const q = r * K;
-            add(n0, out, q, t);
-            add(n1, out, q + K, t);
-            add(n2, out, q + 2 * K, t);
-            add(n3, out, q + 3 * K, t);
-            add(n4, out, q + 4 * K, t);
-            add(n5, out, q + 5 * K, t);
-            add(n6, out, q + 6 * K, t);
-            add(n7, out, q + 7 * K, t);
-          }
-        }
-        for (; r < r1; r++) {
-          const b = r * cols;
-          let n = root;
-          for (let d = 0; d < D; d++) n = step(n, data[b + feature[n]]);
-          add(n, out, r * K, t);
-        }
-      }
-    }
-  };
-  return { row, batch };
-}
-
 export class FlatForest {
   readonly arrays: FlatForestArrays;
   private fast?: InferenceLayout | null;
@@ -203,61 +88,29 @@ export class FlatForest {
    */
   addRow(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number, from = 0, to = this.numTrees): void {
     const fast = this.layout();
-    if (fast) fast.row(x, offset, out, outOffset, from, to);
+    if (fast) fast.walk.row(x, offset, out, outOffset, from, to);
     else this.addRowGeneric(x, offset, out, outOffset, from, to);
   }
 
-  /** Adds trees [from, to) to `out` (rows × numOutputs, row-major) for every row of X. */
+  /**
+   * Adds trees [from, to) to `out` (rows × numOutputs, row-major) for every row of X. Large
+   * batches are split across the prediction threads when they are running (see
+   * prediction-threads.ts); every row is still summed by the same walk, so the result is the same.
+   */
   addBatch(X: Matrix, out: Float64Array, from = 0, to = this.numTrees): void {
     const fast = this.layout();
-    if (fast) fast.batch(X, out, from, to);
-    else this.addBatchGeneric(X, out, from, to);
+    if (fast) {
+      if (!addBatchInParallel(fast.arrays, fast.walk, this.valueDim, this.numOutputs, X, out, from, to)) fast.walk.batch(X, out, from, to);
+    } else this.addBatchGeneric(X, out, from, to);
   }
 
-  /**
-   * The branch-free inference layout, built on first use: leaves loop to themselves (feature 0,
-   * threshold +Infinity, left = self), so every walk takes exactly its tree's depth in steps and
-   * a step is arithmetic, not a branch the processor mispredicts half the time. Needs siblings
-   * stored side by side (right = left + 1), which every forest this library builds has.
-   */
+  /** The branch-free inference layout (see forest-walk.ts), built on first use; null for foreign layouts. */
   private layout(): InferenceLayout | null {
-    if (this.fast !== undefined) return this.fast;
-    const a = this.arrays;
-    const n = a.feature.length;
-    const feature = new Int32Array(n);
-    const threshold = new Float64Array(n);
-    const left = new Int32Array(n);
-    const nanRight = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (a.feature[i] < 0) {
-        threshold[i] = Infinity;
-        left[i] = i;
-        continue;
-      }
-      if (a.right[i] !== a.left[i] + 1) return (this.fast = null);
-      feature[i] = a.feature[i];
-      threshold[i] = a.threshold[i];
-      left[i] = a.left[i];
-      nanRight[i] = a.missing[i] === a.right[i] ? 1 : 0;
+    if (this.fast === undefined) {
+      const arrays = buildWalkLayout(this.arrays);
+      this.fast = arrays && { arrays, walk: forestWalkers(arrays, this.valueDim, this.numOutputs) };
     }
-    const depth = new Int32Array(a.roots.length);
-    const nodeDepth = new Int32Array(n);
-    for (let t = 0; t < a.roots.length; t++) {
-      const end = t + 1 < a.roots.length ? a.roots[t + 1] : n;
-      // Children come after their parent, so one forward pass sets every depth.
-      let max = 0;
-      nodeDepth[a.roots[t]] = 0;
-      for (let i = a.roots[t]; i < end; i++) {
-        if (a.feature[i] < 0) {
-          if (nodeDepth[i] > max) max = nodeDepth[i];
-          continue;
-        }
-        nodeDepth[a.left[i]] = nodeDepth[i] + 1;
-        nodeDepth[a.right[i]] = nodeDepth[i] + 1;
-      }
-      depth[t] = max;
-    }
-    return (this.fast = walkers(feature, threshold, left, nanRight, depth, a.value, a.roots, a.output, this.valueDim, this.numOutputs));
+    return this.fast;
   }
 
   private addRowGeneric(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number, from: number, to: number): void {

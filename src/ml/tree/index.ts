@@ -5,3 +5,4 @@ export { RandomForestClassifier, RandomForestRegressor, type RandomForestParams 
 export { FlatForest, type FlatForestArrays, type SerializedForest } from './flat-tree.js';
 export { treeShap } from './tree-shap.js';
 export type { ObjectiveName } from './objectives.js';
+export { setPredictionThreads, startPredictionThreads, stopPredictionThreads, MIN_PARALLEL_ROWS } from './prediction-threads.js';
