@@ -1,4 +1,4 @@
-export { TelemetryService, type IngestInput, type IngestResult } from './service.js';
+export { TelemetryService, type IngestInput, type IngestResult, type AcceptedSamples, type SampleObserver } from './service.js';
 export { telemetryRoutes } from './routes.js';
 export { registerTelemetryJobs, RETENTION_JOB } from './jobs.js';
 export { METRICS, ALIASES, resolveMetric, type MetricSpec } from './metric-catalogue.js';

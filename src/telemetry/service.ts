@@ -21,6 +21,18 @@ export interface IngestResult {
   custom_metrics: string[];
 }
 
+/** Samples a batch made durable, column-wise: sample i belongs to series keys[keyOf[i]]. */
+export interface AcceptedSamples {
+  keys: ReadonlyArray<{ entityId: string; entityType: string; metric: string }>;
+  keyOf: Int32Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+  length: number;
+}
+
+/** Called after each batch is stored (e.g. streaming anomaly scoring); must not throw or block. */
+export type SampleObserver = (samples: AcceptedSamples) => void;
+
 export interface RangeQuery {
   entityId: string;
   metric: string;
@@ -39,9 +51,15 @@ export class TelemetryService {
   private readonly samplesTotal: Counter<'outcome'>;
   private inflight = 0;
   private drained: (() => void)[] = [];
+  private readonly observers: SampleObserver[] = [];
 
   constructor(private readonly platform: Platform) {
     this.samplesTotal = platform.metrics.counter('novacron_telemetry_samples_total', 'Telemetry samples received, by outcome (stored, duplicate, rejected)', ['outcome']);
+  }
+
+  /** Registers a consumer of every stored batch, called in ingest order. */
+  observe(observer: SampleObserver): void {
+    this.observers.push(observer);
   }
 
   /** Counts samples before any work, so an oversized batch is refused cheaply with 413. */
@@ -70,6 +88,15 @@ export class TelemetryService {
         const seriesIds = new Float64Array(batch.accepted);
         for (let i = 0; i < batch.accepted; i++) seriesIds[i] = ids[batch.keyOf[i]];
         stored = await store.telemetry.insertSamples({ seriesIds, timestamps: batch.timestamps, values: batch.values, length: batch.accepted });
+        const accepted: AcceptedSamples = { keys: batch.keys, keyOf: batch.keyOf, timestamps: batch.timestamps, values: batch.values, length: batch.accepted };
+        for (const observer of this.observers) {
+          try {
+            observer(accepted);
+          } catch (err) {
+            // The samples are stored; a consumer's bug must not turn the acknowledgement into an error.
+            this.platform.logger.error({ err }, 'telemetry observer failed');
+          }
+        }
       } finally {
         if (--this.inflight === 0) for (const done of this.drained.splice(0)) done();
       }

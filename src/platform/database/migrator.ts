@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { DialectName } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
+import * as anomaly from './migrations/0002-anomaly.js';
 
 interface VersionedMigration {
   name: string;
@@ -8,7 +9,10 @@ interface VersionedMigration {
 }
 
 /** Ordered list of every migration. Append only: a released migration never changes. */
-const MIGRATIONS: VersionedMigration[] = [{ name: '0001-initial', up: initial.up }];
+const MIGRATIONS: VersionedMigration[] = [
+  { name: '0001-initial', up: initial.up },
+  { name: '0002-anomaly', up: anomaly.up },
+];
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}

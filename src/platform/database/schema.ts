@@ -169,6 +169,57 @@ export interface JobTable {
   finished_at: number | null;
 }
 
+export interface AnomalyTable {
+  id: string;
+  entity_id: string;
+  entity_type: string;
+  metric: string | null;
+  /** 'streaming' (live per-series state), 'multivariate' (per host) or 'request' (an API call's data). */
+  detector: string;
+  ts: number;
+  score: number;
+  severity: string;
+  anomaly_type: string;
+  types: string;
+  pattern: string | null;
+  value: number | null;
+  expected: number | null;
+  affected_metrics: string;
+  description: string;
+  recommendations: string;
+  incident_id: string | null;
+  created_at: number;
+}
+
+export interface IncidentTable {
+  /** The correlation id every anomaly of the incident carries. */
+  id: string;
+  status: string;
+  severity: string;
+  peak_score: number;
+  title: string;
+  resources: string;
+  metrics: string;
+  types: string;
+  anomaly_count: number;
+  /** JSON: hosts, racks, services and the rest of the correlator's view. */
+  details: string;
+  opened_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+}
+
+export interface IncidentResourceTable {
+  incident_id: string;
+  resource_id: string;
+}
+
+export interface DetectorCheckpointTable {
+  key: string;
+  state: string;
+  updated_at: number;
+}
+
 export interface Schema {
   nodes: NodeTable;
   vms: VmTable;
@@ -182,4 +233,8 @@ export interface Schema {
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   jobs: JobTable;
+  anomalies: AnomalyTable;
+  incidents: IncidentTable;
+  incident_resources: IncidentResourceTable;
+  detector_checkpoints: DetectorCheckpointTable;
 }

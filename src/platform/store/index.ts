@@ -1,4 +1,5 @@
 import type { Database } from '../database/connection.js';
+import { AnomalyRepository } from './anomaly-repository.js';
 import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { EventRepository } from './event-repository.js';
@@ -16,6 +17,7 @@ export class Store {
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
   readonly jobs: JobRepository;
+  readonly anomalies: AnomalyRepository;
 
   constructor(readonly database: Database) {
     this.telemetry = new TelemetryRepository(database);
@@ -25,6 +27,7 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(database);
     this.audit = new AuditRepository(database);
     this.jobs = new JobRepository(database);
+    this.anomalies = new AnomalyRepository(database);
   }
 }
 
@@ -35,3 +38,4 @@ export * from './model-repository.js';
 export * from './api-key-repository.js';
 export * from './audit-repository.js';
 export * from './job-repository.js';
+export * from './anomaly-repository.js';
