@@ -2,6 +2,7 @@ import { createEngine } from '../http/server.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { bootstrapAdminKey, closePlatform, migratePlatform, openPlatform } from '../platform/platform.js';
+import { ANOMALY_RETENTION_JOB } from '../anomaly/index.js';
 import { RETENTION_JOB } from '../telemetry/index.js';
 
 const HOUR = 3_600_000;
@@ -19,10 +20,14 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   await migratePlatform(platform);
   await bootstrapAdminKey(platform);
+  await engine.start();
   if (config.runWorker) await platform.jobs.startProcessing();
 
-  const enqueueRetention = () =>
-    platform.jobs.enqueue(RETENTION_JOB, {}).catch((err: Error) => logger.warn({ err: err.message }, 'could not enqueue the retention sweep'));
+  const enqueueRetention = () => {
+    for (const job of [RETENTION_JOB, ANOMALY_RETENTION_JOB]) {
+      platform.jobs.enqueue(job, {}).catch((err: Error) => logger.warn({ err: err.message, job }, 'could not enqueue the retention sweep'));
+    }
+  };
   const firstSweep = setTimeout(enqueueRetention, 60_000);
   const sweeps = setInterval(enqueueRetention, HOUR);
   firstSweep.unref();
@@ -47,6 +52,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     try {
       await app.close();
       await engine.telemetry.drain();
+      await engine.stop();
       await closePlatform(platform, config.shutdownTimeoutMs);
       logger.info('shutdown complete');
       process.exit(0);

@@ -1,3 +1,4 @@
+import { AnomalyService, anomalyRoutes, registerAnomalyEnvelope, registerAnomalyJobs, RequestDetector } from '../anomaly/index.js';
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
 import type { Platform } from '../platform/platform.js';
 import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
@@ -14,11 +15,18 @@ export interface Engine {
   platform: Platform;
   registry: ModelRegistry;
   telemetry: TelemetryService;
+  anomaly: AnomalyService;
+  /** Starts background work that needs the migrated database (live anomaly state, timers). */
+  start(): Promise<void>;
+  /** Stops it, writing queued records and checkpoints; call after in-flight requests finished. */
+  stop(): Promise<void>;
 }
 
 export interface Capabilities {
   registry: ModelRegistry;
   telemetry: TelemetryService;
+  anomaly: AnomalyService;
+  detector: RequestDetector;
 }
 
 /**
@@ -28,15 +36,19 @@ export interface Capabilities {
 export function registerCapabilities(platform: Platform): Capabilities {
   const registry = new ModelRegistry(platform.store, platform.logger);
   const telemetry = new TelemetryService(platform);
+  const anomaly = new AnomalyService(platform, telemetry);
+  const detector = new RequestDetector({ scorer: anomaly.scorer, pipeline: anomaly.pipeline, telemetry, baseThreshold: platform.config.anomalyThreshold });
   registerTelemetryJobs(platform, telemetry);
+  registerAnomalyJobs(platform, anomaly);
   registerModelEnvelope(platform.envelope, registry);
+  registerAnomalyEnvelope(platform.envelope, detector);
   platform.envelope.register('health', 'check', async () => ({ data: { ...(await healthReport(platform, registry)) } }), { role: 'viewer' });
-  return { registry, telemetry };
+  return { registry, telemetry, anomaly, detector };
 }
 
 /** Wires every capability into one Fastify app over an opened platform. */
 export async function createEngine(platform: Platform): Promise<Engine> {
-  const { registry, telemetry } = registerCapabilities(platform);
+  const { registry, telemetry, anomaly, detector } = registerCapabilities(platform);
 
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
@@ -45,7 +57,8 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     modelRoutes(platform, registry),
     jobRoutes(platform),
     keyRoutes(platform),
+    anomalyRoutes(platform, anomaly, detector),
     processRoute(platform),
   ]);
-  return { app, platform, registry, telemetry };
+  return { app, platform, registry, telemetry, anomaly, start: () => anomaly.start(), stop: () => anomaly.stop() };
 }

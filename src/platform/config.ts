@@ -36,6 +36,16 @@ export const SETTINGS: readonly SettingSpec[] = [
   { env: 'NOVACRON_JWT_AUDIENCE', default: '(unset)', meaning: 'Required `aud` of bearer tokens, if set.' },
   { env: 'NOVACRON_JWT_ROLE_CLAIM', default: 'role', meaning: 'Token claim holding the role (viewer, operator or admin); a dotted path reaches nested claims.' },
   { env: 'NOVACRON_METRICS_AUTH', default: 'false', meaning: 'When true, `GET /metrics` requires the viewer role.' },
+  { env: 'NOVACRON_ANOMALY_LIVE', default: 'true', meaning: 'Score every ingested telemetry sample with its series\' streaming anomaly detector and record anomalies and incidents.' },
+  { env: 'NOVACRON_ANOMALY_THRESHOLD', default: '0.5', meaning: 'Anomaly score at or above which a sample is an anomaly. Scores are log-scaled surprise, about −log10(tail probability)/10 against the series\' own history: 0.5 ≈ one in 10⁵. Request sensitivity moves it (0.5 keeps it).' },
+  { env: 'NOVACRON_ANOMALY_MAX_SERIES', default: '100000', meaning: 'Most series with live detector state in memory; the least recently updated are checkpointed and evicted beyond it.' },
+  { env: 'NOVACRON_ANOMALY_CHECKPOINT_INTERVAL_S', default: '60', meaning: 'How often changed detector state is checkpointed to the database (also on shutdown).' },
+  { env: 'NOVACRON_ANOMALY_RETENTION_DAYS', default: '90', meaning: 'Anomalies and resolved incidents older than this are deleted by the hourly sweep (0 keeps everything).' },
+  { env: 'NOVACRON_INCIDENT_WINDOW_S', default: '600', meaning: 'Anomalies this close in time that share a correlation key join one incident.' },
+  { env: 'NOVACRON_INCIDENT_RESOLVE_S', default: '900', meaning: 'An incident with no new anomaly for this long is resolved.' },
+  { env: 'NOVACRON_INCIDENT_CORRELATE_ON', default: 'host,service', meaning: 'Keys that join anomalies into one incident: any of host, rack, service (rack groups whole racks).' },
+  { env: 'NOVACRON_ANOMALY_WEBHOOK_URL', default: '(unset)', meaning: 'URL that receives incident events (opened, updated, resolved) as signed JSON POSTs, with retries.' },
+  { env: 'NOVACRON_ANOMALY_WEBHOOK_SECRET', default: '(unset)', meaning: 'HMAC-SHA256 secret for the `X-NovaCron-Signature` header of webhook deliveries.' },
   { env: 'NOVACRON_SHUTDOWN_TIMEOUT_MS', default: '15000', meaning: 'How long a graceful shutdown waits for in-flight requests and jobs before closing anyway.' },
 ] as const;
 
@@ -69,6 +79,16 @@ export interface Config {
   jwtRoleClaim: string;
   metricsAuth: boolean;
   shutdownTimeoutMs: number;
+  anomalyLive: boolean;
+  anomalyThreshold: number;
+  anomalyMaxSeries: number;
+  anomalyCheckpointIntervalMs: number;
+  anomalyRetentionDays: number;
+  incidentWindowMs: number;
+  incidentResolveMs: number;
+  incidentCorrelateOn: Array<'host' | 'rack' | 'service'>;
+  anomalyWebhookUrl: string | undefined;
+  anomalyWebhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +115,36 @@ function integer(env: Env, key: string, fallback: number, min: number, max: numb
     throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function fraction(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!(n > 0 && n < 1)) throw new ConfigError(`${key} must be a number strictly between 0 and 1, got "${raw}"`);
+  return n;
+}
+
+function correlationKeys(env: Env, key: string): Array<'host' | 'rack' | 'service'> {
+  const raw = text(env, key, 'host,service');
+  const keys = raw.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
+  const allowed = ['host', 'rack', 'service'];
+  const bad = keys.filter((k) => !allowed.includes(k));
+  if (bad.length > 0 || keys.length === 0) throw new ConfigError(`${key} must list some of host, rack, service, got "${raw}"`);
+  return [...new Set(keys)] as Array<'host' | 'rack' | 'service'>;
+}
+
+function webhookUrl(env: Env, key: string): string | undefined {
+  const raw = optional(env, key);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  return url.href;
 }
 
 function boolean(env: Env, key: string, fallback: boolean): boolean {
@@ -150,5 +200,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jwtRoleClaim: text(env, 'NOVACRON_JWT_ROLE_CLAIM', 'role'),
     metricsAuth: boolean(env, 'NOVACRON_METRICS_AUTH', false),
     shutdownTimeoutMs: integer(env, 'NOVACRON_SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
+    anomalyLive: boolean(env, 'NOVACRON_ANOMALY_LIVE', true),
+    anomalyThreshold: fraction(env, 'NOVACRON_ANOMALY_THRESHOLD', 0.5),
+    anomalyMaxSeries: integer(env, 'NOVACRON_ANOMALY_MAX_SERIES', 100_000, 1, 100_000_000),
+    anomalyCheckpointIntervalMs: integer(env, 'NOVACRON_ANOMALY_CHECKPOINT_INTERVAL_S', 60, 1, 86_400) * 1000,
+    anomalyRetentionDays: integer(env, 'NOVACRON_ANOMALY_RETENTION_DAYS', 90, 0, 36_500),
+    incidentWindowMs: integer(env, 'NOVACRON_INCIDENT_WINDOW_S', 600, 1, 86_400 * 30) * 1000,
+    incidentResolveMs: integer(env, 'NOVACRON_INCIDENT_RESOLVE_S', 900, 1, 86_400 * 30) * 1000,
+    incidentCorrelateOn: correlationKeys(env, 'NOVACRON_INCIDENT_CORRELATE_ON'),
+    anomalyWebhookUrl: webhookUrl(env, 'NOVACRON_ANOMALY_WEBHOOK_URL'),
+    anomalyWebhookSecret: optional(env, 'NOVACRON_ANOMALY_WEBHOOK_SECRET'),
   };
 }

@@ -42,9 +42,15 @@ export interface TestResponse {
 
 export const backend = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
-export async function startEngine(env: Record<string, string> = {}): Promise<TestEngine> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novacron-test-'));
-  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+/** Restarts: pass the `storage` of a closed engine to start a new one on the same database. */
+export interface EngineStorage {
+  dataDir: string;
+  schema: string;
+}
+
+export async function startEngine(env: Record<string, string> = {}, reuse?: EngineStorage & { keep?: boolean }): Promise<TestEngine & { storage: EngineStorage; closeKeepingData(): Promise<void> }> {
+  const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novacron-test-'));
+  const schema = reuse?.schema ?? `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const config = loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
@@ -59,6 +65,7 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Tes
   const logger = createLogger(config.logLevel);
   const platform = await openPlatform(config, logger);
   const engine = await createEngine(platform);
+  await engine.start();
   if (config.runWorker) await platform.jobs.startProcessing();
   await engine.app.listen({ host: '127.0.0.1', port: 0 });
   const address = engine.app.server.address();
@@ -89,9 +96,14 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Tes
     return { status: res.status, headers: res.headers, body: parsed, text };
   }
 
-  async function close(): Promise<void> {
+  async function stopEngine(): Promise<void> {
     await engine.app.close();
+    await engine.stop();
     await closePlatform(platform, 5_000);
+  }
+
+  async function close(): Promise<void> {
+    await stopEngine();
     if (config.redisUrl) {
       // BullMQ leaves its keys behind; tests must not.
       const { Redis } = await import('ioredis');
@@ -109,7 +121,7 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Tes
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { url, engine, config, keys, request, close };
+  return { url, engine, config, keys, request, close, storage: { dataDir, schema }, closeKeepingData: stopEngine };
 }
 
 /** Polls until `check` returns a truthy value or the deadline passes. */

@@ -264,6 +264,11 @@ export class IncidentCorrelator {
 
   /** Folds one anomaly in; returns the events it caused (possibly none). */
   observe(a: AnomalyObservation): IncidentEvent[] {
+    return this.assign(a).events;
+  }
+
+  /** As `observe`, also naming the incident the anomaly joined (its correlation id). */
+  assign(a: AnomalyObservation): { correlationId: string; events: IncidentEvent[] } {
     if (typeof a.resourceId !== 'string' || a.resourceId === '') throw new TypeError('anomaly.resourceId must be a non-empty string');
     if (!Number.isFinite(a.timestamp)) throw new RangeError(`anomaly.timestamp must be finite epoch milliseconds, got ${a.timestamp}`);
     if (!isSeverity(a.severity)) throw new TypeError(`anomaly.severity must be one of normal, low, medium, high, critical, got ${String(a.severity)}`);
@@ -277,7 +282,7 @@ export class IncidentCorrelator {
       if (this.open.size >= this.options.maxOpenIncidents) this.evictOne(events);
       rec = this.create(a);
       events.push(this.emit(rec, 'opened', [`opened by ${a.type} anomaly on ${a.resourceId}${a.metrics.length > 0 ? ` (${a.metrics.join(', ')})` : ''}`]));
-      return events;
+      return { correlationId: rec.id, events };
     }
     rec = candidates[0];
     let urgent = false;
@@ -293,7 +298,7 @@ export class IncidentCorrelator {
     if (rec.pending.length > 0 && (urgent || this.clock - rec.lastEmitAt >= this.options.minUpdateIntervalMs)) {
       events.push(this.emit(rec, 'updated', rec.pending));
     }
-    return events;
+    return { correlationId: rec.id, events };
   }
 
   /** Advances the clock: resolves quiet incidents and flushes coalesced updates that are due. */

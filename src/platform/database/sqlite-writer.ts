@@ -56,9 +56,9 @@ export class SqliteSampleWriter {
   /** Finishes queued writes (messages are handled in order), closes the connection and the thread. */
   async close(): Promise<void> {
     if (this.failure) return;
+    // Listen before asking: the thread may exit before the reply's continuation runs.
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     await this.send({ op: 'close' });
-    await new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
-    });
+    await exited;
   }
 }

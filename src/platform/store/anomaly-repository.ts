@@ -205,4 +205,14 @@ export class AnomalyRepository {
   async deleteCheckpoints(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += BATCH) await this.database.db.deleteFrom('detector_checkpoints').where('key', 'in', keys.slice(i, i + BATCH)).execute();
   }
+
+  /** Deletes anomalies older than `cutoff` and incidents resolved before it. */
+  async prune(cutoff: number): Promise<{ anomalies: number; incidents: number }> {
+    const db = this.database.db;
+    const a = await db.deleteFrom('anomalies').where('ts', '<', cutoff).executeTakeFirst();
+    const old = db.selectFrom('incidents').select('id').where('status', '=', 'resolved').where('resolved_at', '<', cutoff);
+    await db.deleteFrom('incident_resources').where('incident_id', 'in', old).execute();
+    const i = await db.deleteFrom('incidents').where('status', '=', 'resolved').where('resolved_at', '<', cutoff).executeTakeFirst();
+    return { anomalies: Number(a.numDeletedRows), incidents: Number(i.numDeletedRows) };
+  }
 }

@@ -1,0 +1,7 @@
+// The anomaly capability's public face.
+export { AnomalyService } from './service.js';
+export { RequestDetector } from './request-detector.js';
+export { anomalyRoutes } from './routes.js';
+export { registerAnomalyEnvelope } from './envelope-handlers.js';
+export { registerAnomalyJobs, ANOMALY_RETENTION_JOB } from './jobs.js';
+export { SeriesAnomalyDetector } from './streaming/index.js';

@@ -1,0 +1,160 @@
+import type { Platform } from '../platform/platform.js';
+import type { AnomalyCounts, AnomalyFilter, IncidentFilter } from '../platform/store/index.js';
+import type { AcceptedSamples, TelemetryService } from '../telemetry/index.js';
+import { AnomalyPipeline, type PipelineState } from './anomaly-pipeline.js';
+import { AlertGate, IncidentCorrelator, WebhookDelivery, type SuppressionRules } from './incidents/index.js';
+import { LiveAnomalyScorer, type LiveAlarm } from './live-scorer.js';
+import { TopologyCache } from './topology-cache.js';
+
+const PIPELINE_KEY = 'pipeline';
+const FLUSH_MS = 1_000;
+const TICK_MS = 15_000;
+const TOPOLOGY_MS = 60_000;
+const WEBHOOK_CLOSE_MS = 5_000;
+const DAY = 86_400_000;
+
+/**
+ * The anomaly capability's live side: every stored telemetry batch updates its series' streaming
+ * detectors; alarms flow through the pipeline into anomalies and incidents. State is
+ * checkpointed on a timer and at shutdown and restored at start, so a restart loses nothing.
+ */
+export class AnomalyService {
+  readonly scorer: LiveAnomalyScorer;
+  readonly topology: TopologyCache;
+  readonly pipeline: AnomalyPipeline;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly webhook?: WebhookDelivery;
+  private started = false;
+  private checkpointing: Promise<void> | null = null;
+  private rules: SuppressionRules = {};
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly telemetry: TelemetryService,
+  ) {
+    const { config } = platform;
+    this.scorer = new LiveAnomalyScorer({ threshold: config.anomalyThreshold, maxSeries: config.anomalyMaxSeries, episodeGapMs: config.incidentWindowMs });
+    this.topology = new TopologyCache(platform.store);
+    if (config.anomalyWebhookUrl) {
+      this.webhook = new WebhookDelivery({
+        url: config.anomalyWebhookUrl,
+        secret: config.anomalyWebhookSecret,
+        logger: platform.logger,
+        onDeadLetter: (d) => platform.logger.error({ reason: d.reason, delivery: d.deliveryId, attempts: d.attempts, status: d.lastStatus, error: d.lastError }, 'incident webhook gave up'),
+      });
+    }
+    this.pipeline = this.newPipeline();
+    if (config.anomalyLive) telemetry.observe((samples) => this.observe(samples));
+  }
+
+  private correlatorOptions() {
+    const { config } = this.platform;
+    return { correlationWindowMs: config.incidentWindowMs, resolveAfterMs: config.incidentResolveMs, correlateOn: config.incidentCorrelateOn };
+  }
+
+  private newPipeline(state?: PipelineState): AnomalyPipeline {
+    const correlator = state ? IncidentCorrelator.fromState(state.correlator, this.correlatorOptions()) : new IncidentCorrelator(this.correlatorOptions());
+    const gate = state ? AlertGate.fromState(state.gate, () => this.rules) : new AlertGate(() => this.rules);
+    return new AnomalyPipeline({ repository: this.platform.store.anomalies, logger: this.platform.logger, topology: this.topology, correlator, gate, rules: () => this.rules, webhook: this.webhook });
+  }
+
+  /** Restores checkpoints and starts the timers; call once the database is migrated. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const checkpoints = await this.platform.store.anomalies.loadCheckpoints();
+    this.scorer.restore(checkpoints);
+    const saved = checkpoints.find((c) => c.key === PIPELINE_KEY);
+    if (saved) {
+      try {
+        (this as { pipeline: AnomalyPipeline }).pipeline = this.newPipeline(JSON.parse(saved.state) as PipelineState);
+      } catch (err) {
+        this.platform.logger.warn({ err }, 'incident state checkpoint unreadable; starting with no open incidents');
+      }
+    }
+    await this.topology.refresh().catch((err: unknown) => this.platform.logger.warn({ err }, 'topology refresh failed'));
+    const every = (ms: number, f: () => unknown) => {
+      const t = setInterval(() => void Promise.resolve(f()).catch((err: unknown) => this.platform.logger.error({ err }, 'anomaly timer failed')), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(FLUSH_MS, () => this.pipeline.flush());
+    every(TICK_MS, () => this.pipeline.tick(Date.now()));
+    every(TOPOLOGY_MS, () => this.topology.refresh());
+    every(this.platform.config.anomalyCheckpointIntervalMs, () => this.checkpoint());
+    this.started = true;
+  }
+
+  /** Scores a stored batch (the telemetry observer). */
+  observe(samples: AcceptedSamples): void {
+    if (!this.started) return;
+    this.scorer.observe(samples, (alarm) => this.onAlarm(alarm));
+  }
+
+  private onAlarm(a: LiveAlarm): void {
+    this.pipeline.record({
+      entityId: a.entityId,
+      entityType: a.entityType,
+      metric: a.metric,
+      detector: 'streaming',
+      ts: a.ts,
+      score: a.score,
+      value: a.value,
+      expected: a.expected,
+      metrics: [{ name: a.metric, value: a.value, expected: a.expected, contribution: a.score }],
+      window: a.window,
+      persistencePoints: a.persistencePoints,
+      persistenceSeconds: a.persistenceSeconds,
+    });
+  }
+
+  /** Saves changed detector state and the incident state; overlapping calls share one save. */
+  checkpoint(): Promise<void> {
+    if (this.checkpointing) return this.checkpointing;
+    this.checkpointing = (async () => {
+      try {
+        const entries = [...this.scorer.evict(), ...this.scorer.takeDirty(), { key: PIPELINE_KEY, state: JSON.stringify(this.pipeline.state()) }];
+        await this.platform.store.anomalies.saveCheckpoints(entries, Date.now());
+      } finally {
+        this.checkpointing = null;
+      }
+    })();
+    return this.checkpointing;
+  }
+
+  /** Stops the timers, writes what is queued and checkpoints everything. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    await this.pipeline.flush();
+    await this.checkpoint();
+    if (this.webhook) await Promise.race([this.webhook.close(), new Promise((r) => setTimeout(r, WEBHOOK_CLOSE_MS).unref())]);
+  }
+
+  listAnomalies(f: AnomalyFilter) {
+    return this.platform.store.anomalies.listAnomalies(f);
+  }
+
+  listIncidents(f: IncidentFilter) {
+    return this.platform.store.anomalies.listIncidents(f);
+  }
+
+  getIncident(id: string) {
+    return this.platform.store.anomalies.getIncident(id);
+  }
+
+  countAnomalies(from: number, to: number): Promise<AnomalyCounts> {
+    return this.platform.store.anomalies.countAnomalies(from, to);
+  }
+
+  /** Deletes anomalies and resolved incidents past the retention period. */
+  async applyRetention(now = Date.now()): Promise<{ anomalies: number; incidents: number }> {
+    const days = this.platform.config.anomalyRetentionDays;
+    if (days === 0) return { anomalies: 0, incidents: 0 };
+    return this.platform.store.anomalies.prune(now - days * DAY);
+  }
+
+  get telemetryService(): TelemetryService {
+    return this.telemetry;
+  }
+}
