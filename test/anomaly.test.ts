@@ -77,6 +77,23 @@ describe(`anomaly detection (${backend})`, () => {
     expect(none.body.total).toBe(0);
   });
 
+  it('opens no incident for a host under planned maintenance', async () => {
+    const series = cpuSeries(1500, start, 9);
+    series.values[1200] = 0.98; // a spike during the maintenance window
+    series.values[1400] = 0.02; // and a dip after it
+    const r = await t.request('POST', '/api/v1/events', {
+      body: { entity_id: 'host-m', entity_type: 'node', kind: 'maintenance', started_at: start + 1190 * MINUTE, ended_at: start + 1220 * MINUTE, description: 'firmware update' },
+    });
+    expect(r.status).toBeLessThan(300);
+    await t.engine.anomaly.topology.refresh();
+    await ingest(t, 'host-m', 'cpu_utilization', series);
+    await t.engine.anomaly.pipeline.flush();
+    const list = await t.request('GET', '/api/v1/anomalies?entity_id=host-m');
+    const times = list.body.items.map((a: { timestamp: string }) => a.timestamp);
+    expect(times).not.toContain(new Date(start + 1200 * MINUTE).toISOString());
+    expect(times).toContain(new Date(start + 1400 * MINUTE).toISOString());
+  });
+
   it('reports trends in the ai-engine shape', async () => {
     const r = await t.request('GET', '/api/v1/anomaly/trends?hours=100');
     expect(r.status).toBe(200);

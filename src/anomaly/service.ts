@@ -26,7 +26,6 @@ export class AnomalyService {
   private readonly webhook?: WebhookDelivery;
   private started = false;
   private checkpointing: Promise<void> | null = null;
-  private rules: SuppressionRules = {};
 
   constructor(
     private readonly platform: Platform,
@@ -54,8 +53,13 @@ export class AnomalyService {
 
   private newPipeline(state?: PipelineState): AnomalyPipeline {
     const correlator = state ? IncidentCorrelator.fromState(state.correlator, this.correlatorOptions()) : new IncidentCorrelator(this.correlatorOptions());
-    const gate = state ? AlertGate.fromState(state.gate, () => this.rules) : new AlertGate(() => this.rules);
-    return new AnomalyPipeline({ repository: this.platform.store.anomalies, logger: this.platform.logger, topology: this.topology, correlator, gate, rules: () => this.rules, webhook: this.webhook });
+    const gate = state ? AlertGate.fromState(state.gate, () => this.rules()) : new AlertGate(() => this.rules());
+    return new AnomalyPipeline({ repository: this.platform.store.anomalies, logger: this.platform.logger, topology: this.topology, correlator, gate, rules: () => this.rules(), webhook: this.webhook });
+  }
+
+  /** Planned maintenance (inventory events) never opens incidents nor alerts. */
+  private rules(): SuppressionRules {
+    return { maintenance: this.topology.maintenance };
   }
 
   /** Restores checkpoints and starts the timers; call once the database is migrated. */
