@@ -6,3 +6,4 @@ export { FlatForest, type FlatForestArrays, type SerializedForest } from './flat
 export { treeShap } from './tree-shap.js';
 export type { ObjectiveName } from './objectives.js';
 export { setPredictionThreads, startPredictionThreads, stopPredictionThreads, MIN_PARALLEL_ROWS } from './prediction-threads.js';
+export { IsolationForest, averagePathLength, type IsolationForestParams, type ScoreOptions as IsolationForestScoreOptions } from './isolation-forest.js';
