@@ -40,8 +40,10 @@ describe(`anomaly detection (${backend})`, () => {
   afterAll(async () => t?.close());
 
   it('scores ingested telemetry live: a spike becomes a classified anomaly inside one incident', async () => {
-    await t.request('PUT', '/api/v1/nodes', { body: { nodes: [{ id: 'host-a', cpu_cores: 32, memory_mb: 131072, rack: 'r1' }] } });
-    await t.request('PUT', '/api/v1/vms', { body: { vms: [{ id: 'vm-a1', node_id: 'host-a', cpu_cores: 4, memory_mb: 8192 }] } });
+    const node = await t.request('POST', '/api/v1/nodes', { body: { id: 'host-a', rack: 'r1', capacity: { cpu_cores: 32, memory_mb: 131072, storage_gb: 2000, network_mbps: 10000, gpu_count: 0 } } });
+    expect(node.status, node.text).toBeLessThan(300);
+    const vm = await t.request('POST', '/api/v1/vms', { body: { id: 'vm-a1', node_id: 'host-a', resources: { cpu_cores: 4, memory_mb: 8192, storage_gb: 80 } } });
+    expect(vm.status, vm.text).toBeLessThan(300);
     await t.engine.anomaly.topology.refresh();
     await ingest(t, 'host-a', 'cpu_utilization', cpuSeries(1500, start, 1, 1400));
     await t.engine.anomaly.pipeline.flush();

@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.js';
+import { registerHostModelJobs } from './host-models/index.js';
 import type { AnomalyService } from './service.js';
 
 export const ANOMALY_RETENTION_JOB = 'anomaly.retention';
@@ -10,4 +11,5 @@ export function registerAnomalyJobs(platform: Platform, service: AnomalyService)
     await ctx.reportProgress(1, `deleted ${deleted.anomalies} anomalies and ${deleted.incidents} incidents`);
     return { ...deleted, retention_days: platform.config.anomalyRetentionDays };
   });
+  registerHostModelJobs(platform, service.hostModels);
 }

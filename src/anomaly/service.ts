@@ -2,6 +2,7 @@ import type { Platform } from '../platform/platform.js';
 import type { AnomalyCounts, AnomalyFilter, IncidentFilter } from '../platform/store/index.js';
 import type { AcceptedSamples, TelemetryService } from '../telemetry/index.js';
 import { AnomalyPipeline, type PipelineState } from './anomaly-pipeline.js';
+import { HostModelManager } from './host-models/index.js';
 import { AlertGate, IncidentCorrelator, WebhookDelivery, type SuppressionRules } from './incidents/index.js';
 import { LiveAnomalyScorer, type LiveAlarm } from './live-scorer.js';
 import { TopologyCache } from './topology-cache.js';
@@ -10,6 +11,9 @@ const PIPELINE_KEY = 'pipeline';
 const FLUSH_MS = 1_000;
 const TICK_MS = 15_000;
 const TOPOLOGY_MS = 60_000;
+/** Host models score new rows every minute and are refitted (where due) every hour. */
+const HOST_SCORE_MS = 60_000;
+const HOST_FIT_MS = 3_600_000;
 const WEBHOOK_CLOSE_MS = 5_000;
 const DAY = 86_400_000;
 
@@ -22,6 +26,8 @@ export class AnomalyService {
   readonly scorer: LiveAnomalyScorer;
   readonly topology: TopologyCache;
   readonly pipeline: AnomalyPipeline;
+  /** Per-host multivariate models over the stored telemetry (the live multivariate path). */
+  readonly hostModels: HostModelManager;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly webhook?: WebhookDelivery;
   private started = false;
@@ -43,6 +49,8 @@ export class AnomalyService {
       });
     }
     this.pipeline = this.newPipeline();
+    // A getter: start() replaces the pipeline when it restores incident state.
+    this.hostModels = new HostModelManager({ store: platform.store, telemetry, pipeline: () => this.pipeline, logger: platform.logger });
     if (config.anomalyLive) telemetry.observe((samples) => this.observe(samples));
   }
 
@@ -75,6 +83,7 @@ export class AnomalyService {
         this.platform.logger.warn({ err }, 'incident state checkpoint unreadable; starting with no open incidents');
       }
     }
+    await this.hostModels.load();
     await this.topology.refresh().catch((err: unknown) => this.platform.logger.warn({ err }, 'topology refresh failed'));
     const every = (ms: number, f: () => unknown) => {
       const t = setInterval(() => void Promise.resolve(f()).catch((err: unknown) => this.platform.logger.error({ err }, 'anomaly timer failed')), ms);
@@ -85,6 +94,16 @@ export class AnomalyService {
     every(TICK_MS, () => this.pipeline.tick(Date.now()));
     every(TOPOLOGY_MS, () => this.topology.refresh());
     every(this.platform.config.anomalyCheckpointIntervalMs, () => this.checkpoint());
+    if (this.platform.config.anomalyLive) {
+      // In this process rather than on the job queue: the models live in this process's memory,
+      // and one scorer per fleet never reports an anomaly twice. The jobs remain for manual runs;
+      // the hourly reload picks up models fitted by a separate worker.
+      every(HOST_SCORE_MS, () => this.hostModels.scoreAll(Date.now()));
+      every(HOST_FIT_MS, async () => {
+        await this.hostModels.load();
+        await this.hostModels.fitAll(Date.now());
+      });
+    }
     this.started = true;
   }
 
