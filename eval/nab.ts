@@ -23,6 +23,7 @@ import { listPublishedDetectors, PUBLISHED_DISPLAY_NAMES, README_ONLY_SCORES, re
 import { evaluateDetector, normaliseScore, nullDetectorScore, perfectDetectorScore, rowRewards, type NabEvaluation } from './nab/scorer.js';
 import { reproduceFinalScores, validatePerFile, type FinalScoreCheck, type PerFileValidation } from './nab/validation.js';
 import { windowedGaussianScores } from './nab/windowed-gaussian.js';
+import { SeriesAnomalyDetector } from '../src/anomaly/streaming/index.js';
 
 /** Anything scored here: anomaly scores in [0, 1], one per row of the series, computed causally. */
 export interface NabDetector {
@@ -42,9 +43,13 @@ export const detectors: NabDetector[] = [
     scoreSeries: (series) => windowedGaussianScores(series.values),
   },
   // ── Engine detectors ──────────────────────────────────────────────────────────────────────
-  // Add the engine's streaming detector (src/anomaly/streaming/) here once it exists, e.g.
-  //   { name: 'novacron streaming', description: '…', scoreSeries: (series) => <its scores in [0, 1]> },
-  // It must see each series row by row (timestamps, values) and may not look ahead.
+  // Each sees its series row by row (timestamp, value) and never looks ahead: no file length,
+  // range or probation length, unlike NAB's own HTM, ARTime and CAD OSE runners.
+  {
+    name: 'novacron streaming',
+    description: 'SeriesAnomalyDetector with its defaults (src/anomaly/streaming), one configuration for all 58 files',
+    scoreSeries: (series) => new SeriesAnomalyDetector().scoreSeries(series.timestamps, series.values),
+  },
 ];
 
 const PROFILE_LABEL: Record<NabProfileName, string> = { standard: 'standard', reward_low_FP_rate: 'low FP', reward_low_FN_rate: 'low FN' };

@@ -1,18 +1,19 @@
-import { SeriesAnomalyDetector } from './streaming/index.js';
-import { log10NormalTail } from './streaming/index.js';
+import { DEFAULT_SERIES_OPTIONS, log10NormalTail, SeriesAnomalyDetector } from './streaming/index.js';
 
 /**
  * Detection over data that arrives inside one request (NovaCron's detect calls, the batch
  * endpoint): a series long enough for the streaming detector is scored point by point without
  * look-ahead; a short one by its robust z-scores against the whole window (median and MAD, so
  * the anomalies themselves barely move the baseline); below MIN_HISTORY_POINTS nothing is
- * claimed. Scores use the streaming scale: s ≈ −log10(tail probability)/10, clamped to [0, 1].
+ * claimed. Scores use the streaming detector's scale: s = −log10(tail probability)/SCORE_DECADES,
+ * clamped to [0, 1].
  */
 export const MIN_HISTORY_POINTS = 8;
 /** From this many points the streaming detector (which warms up on its first 150) is used. */
 export const STREAMING_MIN_POINTS = 300;
 const MAD_TO_SIGMA = 1.4826;
-const SCORE_DECADES = 10;
+/** Decades of surprise per unit of score, shared with the streaming detector (0.5 ≈ one in 10⁴). */
+export const SCORE_DECADES = DEFAULT_SERIES_OPTIONS.likelihood.decades;
 
 export type DetectionMethod = 'streaming' | 'robust_zscore' | 'insufficient_history';
 

@@ -1,7 +1,7 @@
 /**
  * Sensitivity (0–1, higher finds more) moves the alarm threshold on the anomaly-score scale,
- * where a score s means a surprise of about 10^(−10·s) for the series (0.5 ≈ one in 10⁵).
- * 0.5 keeps the configured threshold; each 0.1 step moves it by 0.04 (a factor ~2.5 in rarity).
+ * where a score s means a surprise of about 10^(−8·s) for the series (0.5 ≈ one in 10⁴).
+ * 0.5 keeps the configured threshold; each 0.1 step moves it by 0.04 (a factor ~2 in rarity).
  * NovaCron's scheduler sends 0.1 by default: a cautious setting, so fewer alarms.
  */
 export const NEUTRAL_SENSITIVITY = 0.5;

@@ -37,7 +37,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { env: 'NOVACRON_JWT_ROLE_CLAIM', default: 'role', meaning: 'Token claim holding the role (viewer, operator or admin); a dotted path reaches nested claims.' },
   { env: 'NOVACRON_METRICS_AUTH', default: 'false', meaning: 'When true, `GET /metrics` requires the viewer role.' },
   { env: 'NOVACRON_ANOMALY_LIVE', default: 'true', meaning: 'Score every ingested telemetry sample with its series\' streaming anomaly detector and record anomalies and incidents.' },
-  { env: 'NOVACRON_ANOMALY_THRESHOLD', default: '0.5', meaning: 'Anomaly score at or above which a sample is an anomaly. Scores are log-scaled surprise, about −log10(tail probability)/10 against the series\' own history: 0.5 ≈ one in 10⁵. Request sensitivity moves it (0.5 keeps it).' },
+  { env: 'NOVACRON_ANOMALY_THRESHOLD', default: '0.5', meaning: 'Anomaly score at or above which a sample is an anomaly. Scores are log-scaled surprise, about −log10(tail probability)/8 against the series\' own history: 0.5 ≈ one in 10⁴. Request sensitivity moves it (0.5 keeps it).' },
   { env: 'NOVACRON_ANOMALY_MAX_SERIES', default: '100000', meaning: 'Most series with live detector state in memory; the least recently updated are checkpointed and evicted beyond it.' },
   { env: 'NOVACRON_ANOMALY_CHECKPOINT_INTERVAL_S', default: '60', meaning: 'How often changed detector state is checkpointed to the database (also on shutdown).' },
   { env: 'NOVACRON_ANOMALY_RETENTION_DAYS', default: '90', meaning: 'Anomalies and resolved incidents older than this are deleted by the hourly sweep (0 keeps everything).' },

@@ -16,13 +16,14 @@
  *    loses an episode.
  *
  * Scores: the model says p, the share of normal rows at least as abnormal (score = 1 − p). The
- * engine's scale (severity thresholds 0.2 / 0.4 / 0.6 / 0.8) is s = min(1, −log10(p) / 10), the
+ * engine's scale (severity thresholds 0.2 / 0.4 / 0.6 / 0.8) is s = min(1, −log10(p) / SCORE_DECADES), the
  * mapping the streaming detectors use, so p = 1 % is `low` and p = 10⁻⁸ is `critical`.
  *
  * Limits, on purpose: the trailing baseline inside the model is frozen at fit time (scoring reads
  * a short window, not everything since training), which the daily refit renews; only inventory
  * hosts are fitted by `fitAll` (`fitHost` takes any id).
  */
+import { SCORE_DECADES } from '../request-detection.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Store } from '../../platform/store/index.js';
 import { matrix, type Matrix } from '../../ml/core/matrix.js';
@@ -107,7 +108,7 @@ const PATTERN_WINDOW = 64;
 
 /** The engine's anomaly score for a model surprisal −log10 p (see the module comment). */
 export function multivariateScore(surprisal: number): number {
-  return surprisal > 0 ? Math.min(1, surprisal / 10) : 0;
+  return surprisal > 0 ? Math.min(1, surprisal / SCORE_DECADES) : 0;
 }
 
 /** Each column's median over rows [from, to) of X, ignoring NaN (NaN for a column with none). */
