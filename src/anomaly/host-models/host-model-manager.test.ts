@@ -173,8 +173,10 @@ describe('HostModelManager', () => {
   });
 
   it('maps p onto the engine score scale', () => {
-    expect(multivariateScore(2)).toBeCloseTo(0.2, 12); // p = 1 %
-    expect(multivariateScore(8)).toBeCloseTo(0.8, 12);
+    // The streaming detector's scale: 8 decades of surprise per unit of score.
+    expect(multivariateScore(2)).toBeCloseTo(0.25, 12); // p = 1 %
+    expect(multivariateScore(4)).toBeCloseTo(0.5, 12); // p = 1e-4, the default alarm threshold
+    expect(multivariateScore(6.4)).toBeCloseTo(0.8, 12);
     expect(multivariateScore(40)).toBe(1);
     expect(multivariateScore(0)).toBe(0);
   });
