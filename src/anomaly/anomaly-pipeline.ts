@@ -59,9 +59,9 @@ export function incidentRecord(incident: Incident, at: number): IncidentRecord {
       dropped_members: incident.droppedMembers,
       version: incident.version,
     },
-    opened_at: incident.openedAt,
-    updated_at: Math.max(incident.lastSeenAt, at),
-    resolved_at: incident.resolvedAt ?? null,
+    opened_at: Math.round(incident.openedAt),
+    updated_at: Math.round(Math.max(incident.lastSeenAt, at)),
+    resolved_at: incident.resolvedAt === undefined ? null : Math.round(incident.resolvedAt),
   };
 }
 
@@ -111,7 +111,9 @@ export class AnomalyPipeline {
   }
 
   /** Classifies, correlates and queues one anomaly; returns its record, or null when suppressed. */
-  record(d: DetectedAnomaly): AnomalyRecord | null {
+  record(detected: DetectedAnomaly): AnomalyRecord | null {
+    // Whole milliseconds: times are BIGINT columns, and a request may carry a fractional epoch.
+    const d = { ...detected, ts: Math.round(detected.ts) };
     const c = this.classify(d);
     const placement = this.deps.topology.placementOf(d.entityId, d.entityType);
     const observation = {

@@ -11,8 +11,9 @@ const TREND_FACTOR = 1.5;
  * half of the window saw clearly more (increasing) or fewer (decreasing) anomalies than the first.
  */
 export async function anomalyTrends(service: AnomalyService, hours: number, now: number) {
-  const from = now - hours * HOUR;
-  const mid = now - (hours * HOUR) / 2;
+  // Whole milliseconds: the columns are BIGINT (PostgreSQL refuses a fraction).
+  const from = Math.floor(now - hours * HOUR);
+  const mid = Math.floor(now - (hours * HOUR) / 2);
   const [all, first, second] = await Promise.all([service.countAnomalies(from, now + 1), service.countAnomalies(from, mid), service.countAnomalies(mid, now + 1)]);
   let trend: 'stable' | 'increasing' | 'decreasing' | 'insufficient_data' = 'stable';
   if (all.total < MIN_FOR_TREND) trend = 'insufficient_data';
