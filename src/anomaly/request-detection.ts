@@ -1,3 +1,4 @@
+import { median, robustScale } from './classification/robust-stats.js';
 import { DEFAULT_SERIES_OPTIONS, log10NormalTail, SeriesAnomalyDetector } from './streaming/index.js';
 
 /**
@@ -11,7 +12,6 @@ import { DEFAULT_SERIES_OPTIONS, log10NormalTail, SeriesAnomalyDetector } from '
 export const MIN_HISTORY_POINTS = 8;
 /** From this many points the streaming detector (which warms up on its first 150) is used. */
 export const STREAMING_MIN_POINTS = 300;
-const MAD_TO_SIGMA = 1.4826;
 /** Decades of surprise per unit of score, shared with the streaming detector (0.5 ≈ one in 10⁴). */
 export const SCORE_DECADES = DEFAULT_SERIES_OPTIONS.likelihood.decades;
 
@@ -36,18 +36,9 @@ export function zScoreToScore(z: number): number {
   return s < 0 ? 0 : s > 1 ? 1 : s;
 }
 
-export function median(values: ArrayLike<number>): number {
-  const a = Float64Array.from(values).sort();
-  const n = a.length;
-  if (n === 0) return NaN;
-  return n % 2 ? a[n >> 1] : (a[n / 2 - 1] + a[n / 2]) / 2;
-}
-
-/** σ estimate from the MAD, floored so a flat history still gives finite z-scores. */
+/** σ estimate, floored at 1 % of the level so a flat history still gives finite z-scores. */
 export function robustSigma(values: ArrayLike<number>, center: number): number {
-  const dev = Float64Array.from(values, (v) => Math.abs(v - center));
-  const sigma = MAD_TO_SIGMA * median(dev);
-  return Math.max(sigma, Math.abs(center) * 0.01, 1e-9);
+  return robustScale(values, 0, values.length, Math.max(Math.abs(center) * 0.01, 1e-9));
 }
 
 export function scoreSeries(timestamps: ArrayLike<number>, values: ArrayLike<number>): SeriesVerdict {
@@ -86,3 +77,4 @@ export function scoreAgainstHistory(value: number, history: ArrayLike<number>): 
   const z = (value - expected) / robustSigma(history, expected);
   return { score: zScoreToScore(z), expected, confidence: Math.min(0.9, 0.5 + (0.4 * n) / STREAMING_MIN_POINTS), method: 'robust_zscore' };
 }
+

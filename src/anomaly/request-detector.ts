@@ -2,7 +2,7 @@ import { resolveMetric, type TelemetryService } from '../telemetry/index.js';
 import type { AnomalyPipeline } from './anomaly-pipeline.js';
 import { classifyAnomalyType, severityFromScore, type AnomalyClassification, type AnomalyType, type Severity } from './classification/index.js';
 import type { LiveAnomalyScorer } from './live-scorer.js';
-import { median, MIN_HISTORY_POINTS, scoreAgainstHistory, scoreSeries, type DetectionMethod } from './request-detection.js';
+import { MIN_HISTORY_POINTS, scoreAgainstHistory, scoreSeries, type DetectionMethod } from './request-detection.js';
 import { alarmThreshold } from './sensitivity.js';
 
 const DAY = 86_400_000;
@@ -346,4 +346,3 @@ export class RequestDetector {
   }
 }
 
-export { median };
