@@ -2,7 +2,7 @@ import type { App } from '../http/fastify-types.js';
 import { Problem } from '../platform/errors.js';
 import type { Platform } from '../platform/platform.js';
 import type { AnomalyRecord, IncidentRecord } from '../platform/store/index.js';
-import { parseQueryTime, parseTimestamp } from '../telemetry/index.js';
+import { parseTimestamp, queryTimeParam } from '../telemetry/index.js';
 import type { RequestDetector } from './request-detector.js';
 import {
   AnomalyListQuery,
@@ -29,12 +29,7 @@ function atLeast(severity: string | undefined): string[] | undefined {
   return severity ? SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(severity)) : undefined;
 }
 
-function queryTime(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const t = parseQueryTime(raw);
-  if (typeof t === 'string') throw Problem.badRequest(`${name}: ${t}`, [{ path: `/querystring/${name}`, message: t }]);
-  return t;
-}
+const queryTime = (raw: string | undefined, name: string) => queryTimeParam(raw, undefined, name);
 
 function requestTime(raw: unknown, path: string): number {
   if (raw === undefined || raw === null) return Date.now();

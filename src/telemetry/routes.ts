@@ -4,17 +4,12 @@ import type { Platform } from '../platform/platform.js';
 import { ALIASES, METRICS, resolveMetric } from './metric-catalogue.js';
 import { IngestBody, IngestResponse, RangeQuery, RangeResponse, SeriesQuery } from './schemas.js';
 import type { TelemetryService } from './service.js';
-import { parseQueryTime } from './timestamps.js';
+import { queryTimeParam } from './timestamps.js';
 
 const tags = ['telemetry'];
 const DAY = 86_400_000;
 
-function queryTime(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined) return fallback;
-  const t = parseQueryTime(raw);
-  if (typeof t === 'string') throw Problem.badRequest(`${name}: ${t}`, [{ path: `/querystring/${name}`, message: t }]);
-  return t;
-}
+const queryTime = queryTimeParam<number>;
 
 export function telemetryRoutes(platform: Platform, telemetry: TelemetryService) {
   return async (app: App): Promise<void> => {

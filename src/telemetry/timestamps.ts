@@ -1,3 +1,4 @@
+import { Problem } from '../platform/errors.js';
 /**
  * Wire timestamps are RFC 3339 strings with a zone, or numbers: epoch milliseconds, or epoch
  * seconds when below 10^11 (which as milliseconds would be 1973). Inside, epoch milliseconds.
@@ -33,4 +34,12 @@ export function parseTimestamp(raw: unknown, latestMs: number): TimestampResult 
   if (ms < EARLIEST_TIMESTAMP_MS) return 'timestamp is before 2000-01-01';
   if (ms > latestMs) return 'timestamp is in the future';
   return ms;
+}
+
+/** A time query parameter (`from`, `to`) as epoch ms, `fallback` when absent; 400 when unusable. */
+export function queryTimeParam<F extends number | undefined>(raw: string | undefined, fallback: F, name: string): number | F {
+  if (raw === undefined) return fallback;
+  const t = parseQueryTime(raw);
+  if (typeof t === 'string') throw Problem.badRequest(`${name}: ${t}`, [{ path: `/querystring/${name}`, message: t }]);
+  return t;
 }
