@@ -23,7 +23,8 @@
  */
 import { WindowMoments, type WindowMomentsState } from './rolling-stats.js';
 import { MLInputError } from '../../ml/core/index.js';
-import { packF64, packScalars, unpackF64, unpackScalars, type EncodedArray } from './state-codec.js';
+import { packF64, unpackF64, type EncodedArray } from './state-codec.js';
+import { withDefaults } from './shared-options.js';
 
 export interface AnomalyLikelihoodOptions {
   /** Points averaged into the short-term surprise (1 = the point itself). */
@@ -85,33 +86,56 @@ const HIST_BINS = 128;
 const HIST_LOG2_MIN = -10;
 /** Weights are renormalised when the growing increment passes this (O(bins), very rarely). */
 const RESCALE_AT = 1e150;
+/**
+ * A likelihood step's numbers are PACKED slots of a Float64Array: the Fenwick tree (slots
+ * 1…HIST_BINS; slot 0 is unused) followed by its scalars, right after the tree's root (slot
+ * HIST_BINS), which every update touches. The array may be shared: a series detector keeps all its
+ * likelihood steps in one, since when thousands of series take turns every separate allocation
+ * (and boxed double field) is one more cache miss per point.
+ */
+const INCREMENT = HIST_BINS + 1;
+const TOTAL = HIST_BINS + 2;
+const LAST_Z = HIST_BINS + 3;
+const SEEN = HIST_BINS + 4;
+const PACKED = HIST_BINS + 5;
 
 export class AnomalyLikelihood {
+  /** Float64Array slots one likelihood step takes in a shared store (see the constructor). */
+  static readonly SLOTS = PACKED;
   readonly options: AnomalyLikelihoodOptions;
-  private short: WindowMoments;
+  /** The moving average of raw surprise (only when shortWindow > 1). */
+  private short: WindowMoments | undefined;
   /** Mean and variance over the sliding history ('gaussian' and 'both' tails only). */
   private history: WindowMoments | undefined;
   /**
    * Empirical tail: a Fenwick tree of exponentially forgotten bin weights, indexed from the top bin
    * down so prefix sums are "weight at or above". Instead of shrinking every weight each step, each
-   * new point adds a weight that grows by 1/(1 − 1/historyWindow) per step (`increment`).
+   * new point adds a weight that grows by 1/(1 − 1/historyWindow) per step (`increment`), and
+   * `totalWeight` sums them (both packed after the tree, see INCREMENT): slots at…at + SLOTS of f.
    */
-  private fenwick: Float64Array = new Float64Array(HIST_BINS + 1);
-  private increment = 1;
-  private totalWeight = 0;
-  private seen = 0;
-  /** The last z against the history's mean and σ ('gaussian' and 'both' tails only). */
-  lastZ = 0;
+  private readonly f: Float64Array;
+  private readonly at: number;
 
-  constructor(options: Partial<AnomalyLikelihoodOptions> = {}) {
-    this.options = { ...DEFAULT_LIKELIHOOD, ...options };
-    this.short = new WindowMoments(this.options.shortWindow);
+  /** Keeps its numbers in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
+  constructor(options: Partial<AnomalyLikelihoodOptions> = {}, store?: Float64Array, at = 0) {
+    this.options = withDefaults(DEFAULT_LIKELIHOOD, options);
+    this.short = this.options.shortWindow > 1 ? new WindowMoments(this.options.shortWindow) : undefined;
     this.history = this.options.tail === 'empirical' ? undefined : new WindowMoments(this.options.historyWindow);
+    if (store && store.length < at + PACKED) throw new MLInputError(`AnomalyLikelihood: store has no room for ${PACKED} slots at ${at}`);
+    this.f = store ?? new Float64Array(PACKED);
+    this.at = store ? at : 0;
+    this.f.fill(0, this.at, this.at + PACKED);
+    this.f[this.at + INCREMENT] = 1;
+  }
+
+  /** The last z against the history's mean and σ ('gaussian' and 'both' tails only). */
+  get lastZ(): number {
+    return this.f[this.at + LAST_Z];
   }
 
   /** Points fed so far. */
   get historyLength(): number {
-    return this.seen;
+    return this.f[this.at + SEEN];
   }
 
   private bin(x: number): number {
@@ -122,16 +146,18 @@ export class AnomalyLikelihood {
 
   /** Weight of the history at or above `bin`, in units of the newest point's weight. */
   private atLeast(bin: number): number {
+    const f = this.f;
+    const at = this.at;
     let s = 0;
-    for (let i = HIST_BINS - bin; i > 0; i -= i & -i) s += this.fenwick[i];
-    return s / this.increment;
+    for (let i = HIST_BINS - bin; i > 0; i -= i & -i) s += f[at + i];
+    return s / f[at + INCREMENT];
   }
 
   /** log10 of the empirical probability of a surprise at least m. */
   private log10EmpiricalTail(m: number): number {
     const b = this.bin(m);
     if (b === 0) return 0; // no surprise at all (below 2^−10) is never anomalous
-    const n = this.totalWeight / this.increment;
+    const n = this.f[this.at + TOTAL] / this.f[this.at + INCREMENT];
     const ge = this.atLeast(b);
     if (ge >= 1) {
       const inBin = ge - (b + 1 < HIST_BINS ? this.atLeast(b + 1) : 0);
@@ -145,33 +171,36 @@ export class AnomalyLikelihood {
   }
 
   private remember(m: number): void {
-    const f = this.fenwick;
-    if (this.increment > RESCALE_AT) {
-      for (let i = 0; i < f.length; i++) f[i] /= this.increment;
-      this.totalWeight /= this.increment;
-      this.increment = 1;
+    const f = this.f;
+    const at = this.at;
+    if (f[at + INCREMENT] > RESCALE_AT) {
+      const inc = f[at + INCREMENT];
+      for (let i = 0; i <= HIST_BINS; i++) f[at + i] /= inc;
+      f[at + TOTAL] /= inc;
+      f[at + INCREMENT] = 1;
     }
-    const w = this.increment;
-    for (let i = HIST_BINS - this.bin(m); i <= HIST_BINS; i += i & -i) f[i] += w;
-    this.totalWeight += w;
-    this.increment = w / (1 - 1 / this.options.historyWindow);
+    const w = f[at + INCREMENT];
+    for (let i = HIST_BINS - this.bin(m); i <= HIST_BINS; i += i & -i) f[at + i] += w;
+    f[at + TOTAL] += w;
+    f[at + INCREMENT] = w / (1 - 1 / this.options.historyWindow);
   }
 
   /** Feeds one raw surprise; returns its likelihood score in [0, 1]. */
   update(raw: number): number {
     const o = this.options;
     let m = raw;
-    if (o.shortWindow > 1) {
+    if (this.short) {
       this.short.push(raw);
       m = this.short.mean;
     }
     let score = 0;
-    if (this.seen >= o.minHistory) {
+    const seen = this.f[this.at + SEEN];
+    if (seen >= o.minHistory) {
       let lp: number;
       if (this.history) {
         const sd = Math.sqrt(this.history.variance);
         const z = (m - this.history.mean) / (sd > o.stdFloor ? sd : o.stdFloor);
-        this.lastZ = z;
+        this.f[this.at + LAST_Z] = z;
         lp = z > 0 ? log10NormalTail(z) : 0;
         if (o.tail === 'both') {
           const le = this.log10EmpiricalTail(m);
@@ -182,7 +211,7 @@ export class AnomalyLikelihood {
       if (score > 1) score = 1;
       else if (score < 0) score = 0;
     }
-    this.seen++;
+    this.f[this.at + SEEN] = seen + 1;
     this.history?.push(m);
     if (o.tail !== 'gaussian') this.remember(m);
     return score;
@@ -190,29 +219,31 @@ export class AnomalyLikelihood {
 
   toState(): AnomalyLikelihoodState {
     return {
-      short: this.short.toState(),
+      short: this.short?.toState(),
       history: this.history?.toState(),
-      fenwick: packF64(this.fenwick),
-      s: packScalars([this.increment, this.totalWeight, this.seen, this.lastZ]),
+      f: packF64(this.f.slice(this.at, this.at + PACKED)),
     };
   }
 
-  static fromState(options: Partial<AnomalyLikelihoodOptions>, s: AnomalyLikelihoodState): AnomalyLikelihood {
-    const a = new AnomalyLikelihood(options);
-    a.short = WindowMoments.fromState(s.short);
+  /** Restores a likelihood step (into `store` from slot `at`, when given: see the constructor). */
+  static fromState(options: Partial<AnomalyLikelihoodOptions>, s: AnomalyLikelihoodState, store?: Float64Array, at = 0): AnomalyLikelihood {
+    const a = new AnomalyLikelihood(options, store, at);
+    if (a.short) {
+      if (!s.short) throw new MLInputError('AnomalyLikelihood: state lacks the short window its options need');
+      a.short = WindowMoments.fromState(s.short);
+    }
     if (a.history) {
       if (!s.history) throw new MLInputError('AnomalyLikelihood: state lacks the history moments its options need');
       a.history = WindowMoments.fromState(s.history);
     }
-    a.fenwick = unpackF64(s.fenwick, HIST_BINS + 1, 'AnomalyLikelihood');
-    [a.increment, a.totalWeight, a.seen, a.lastZ] = unpackScalars(s.s, 4, 'AnomalyLikelihood');
+    a.f.set(unpackF64(s.f, PACKED, 'AnomalyLikelihood'), a.at);
     return a;
   }
 }
 
 export interface AnomalyLikelihoodState {
-  short: WindowMomentsState;
+  short: WindowMomentsState | undefined;
   history: WindowMomentsState | undefined;
-  fenwick: EncodedArray;
-  s: EncodedArray;
+  /** The Fenwick tree and its scalars (see INCREMENT). */
+  f: EncodedArray;
 }

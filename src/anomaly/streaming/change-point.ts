@@ -12,6 +12,7 @@
  */
 import { RobustScale } from './rolling-stats.js';
 import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
+import { withDefaults } from './shared-options.js';
 
 export interface ChangePointOptions {
   /** Drift allowance k in σ. */
@@ -30,20 +31,50 @@ export interface ChangePointOptions {
 
 export const DEFAULT_CHANGE_POINT: ChangePointOptions = { k: 0.5, h: 10, slowAlpha: 0.002, fastAlpha: 0.1, scaleAlpha: 0.005, zClip: 4 };
 
+/** Slots of the packed doubles (one small Float64Array rather than boxed double fields). */
+const LEVEL = 0;
+const FAST = 1;
+const S_POS = 2;
+const S_NEG = 3;
+/** Then the robust scale (RobustScale.SLOTS). */
+const SCALE = 4;
+
 export class CusumDetector {
   readonly options: ChangePointOptions;
   readonly scale: RobustScale;
-  level = 0;
-  fast = 0;
-  sPos = 0;
-  sNeg = 0;
+  private readonly v: Float64Array;
+  private readonly at: number;
   n = 0;
+  /** Float64Array slots this takes in a shared store (see the constructor). */
+  static readonly SLOTS = SCALE + RobustScale.SLOTS;
   /** Points since the last signalled change. */
   sinceChange = 0;
 
-  constructor(options: Partial<ChangePointOptions> = {}) {
-    this.options = { ...DEFAULT_CHANGE_POINT, ...options };
-    this.scale = new RobustScale(this.options.scaleAlpha, 4);
+  /** Keeps its numbers in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
+  constructor(options: Partial<ChangePointOptions> = {}, store?: Float64Array, at = 0) {
+    this.options = withDefaults(DEFAULT_CHANGE_POINT, options);
+    this.v = store ?? new Float64Array(CusumDetector.SLOTS);
+    this.at = store ? at : 0;
+    this.v.fill(0, this.at, this.at + SCALE);
+    this.scale = new RobustScale(this.options.scaleAlpha, 4, this.v, this.at + SCALE);
+  }
+
+  /** The in-control level. */
+  get level(): number {
+    return this.v[this.at + LEVEL];
+  }
+
+  /** The fast level the in-control one resets to after a change. */
+  get fast(): number {
+    return this.v[this.at + FAST];
+  }
+
+  get sPos(): number {
+    return this.v[this.at + S_POS];
+  }
+
+  get sNeg(): number {
+    return this.v[this.at + S_NEG];
   }
 
   /**
@@ -52,32 +83,34 @@ export class CusumDetector {
    */
   update(x: number, floor: number): number {
     const o = this.options;
+    const v = this.v;
+    const at = this.at;
     this.n++;
     if (this.n === 1) {
-      this.level = x;
-      this.fast = x;
+      v[at + LEVEL] = x;
+      v[at + FAST] = x;
       return 0;
     }
-    const r = x - this.level;
+    const r = x - v[at + LEVEL];
     const s = this.scale.sigma;
     let z = r / (s > floor ? s : floor);
     if (z > o.zClip) z = o.zClip;
     else if (z < -o.zClip) z = -o.zClip;
-    this.sPos = Math.max(0, this.sPos + z - o.k);
-    this.sNeg = Math.max(0, this.sNeg - z - o.k);
-    const stat = (this.sPos > this.sNeg ? this.sPos : this.sNeg) / o.h;
+    const sPos = (v[at + S_POS] = Math.max(0, v[at + S_POS] + z - o.k));
+    const sNeg = (v[at + S_NEG] = Math.max(0, v[at + S_NEG] - z - o.k));
+    const stat = (sPos > sNeg ? sPos : sNeg) / o.h;
     this.scale.update(r);
     const a = 1 / this.n > o.slowAlpha ? 1 / this.n : o.slowAlpha;
-    this.level += a * r;
-    this.fast += o.fastAlpha * (x - this.fast);
+    v[at + LEVEL] += a * r;
+    v[at + FAST] += o.fastAlpha * (x - v[at + FAST]);
     this.sinceChange++;
     if (stat >= 1) {
       // How far the recent (fast) level has moved from the in-control one, in σ. (The textbook
       // k + S/N estimate saturates at zClip + k and ranked shifts worse on NAB.)
-      const shift = Math.abs(this.fast - this.level) / (s > floor ? s : floor);
-      this.level = this.fast;
-      this.sPos = 0;
-      this.sNeg = 0;
+      const shift = Math.abs(v[at + FAST] - v[at + LEVEL]) / (s > floor ? s : floor);
+      v[at + LEVEL] = v[at + FAST];
+      v[at + S_POS] = 0;
+      v[at + S_NEG] = 0;
       this.sinceChange = 0;
       return shift > 1 ? shift : 1;
     }
@@ -85,13 +118,15 @@ export class CusumDetector {
   }
 
   toState(): EncodedArray {
-    return packScalars([this.level, this.fast, this.sPos, this.sNeg, this.n, this.sinceChange, ...this.scale.pack()]);
+    const v = this.v;
+    const at = this.at;
+    return packScalars([v[at + LEVEL], v[at + FAST], v[at + S_POS], v[at + S_NEG], this.n, this.sinceChange, ...this.scale.pack()]);
   }
 
-  static fromState(options: Partial<ChangePointOptions>, s: EncodedArray): CusumDetector {
-    const c = new CusumDetector(options);
+  static fromState(options: Partial<ChangePointOptions>, s: EncodedArray, store?: Float64Array, at = 0): CusumDetector {
+    const c = new CusumDetector(options, store, at);
     const v = unpackScalars(s, 8, 'CusumDetector');
-    [c.level, c.fast, c.sPos, c.sNeg, c.n, c.sinceChange] = v;
+    [c.v[c.at + LEVEL], c.v[c.at + FAST], c.v[c.at + S_POS], c.v[c.at + S_NEG], c.n, c.sinceChange] = v;
     c.scale.unpack(v, 6);
     return c;
   }

@@ -16,6 +16,7 @@
  */
 import { decodeArray, encodeArray, MLInputError } from '../../ml/core/index.js';
 import { packI32, packScalars, unpackI32, unpackScalars, type EncodedArray } from './state-codec.js';
+import { withDefaults } from './shared-options.js';
 
 export interface ContextualOptions {
   /** Quantisation step, in units of the standardised input. */
@@ -42,6 +43,9 @@ function mix(h: number, v: number): number {
   return h ^ (h >>> 15);
 }
 
+/** Context hashes of the current point, per order: scratch shared by all detectors (one thread, recomputed every update). */
+let ctxScratch = new Int32Array(8);
+
 export class ContextualDetector {
   readonly options: ContextualOptions;
   private table: Uint16Array;
@@ -50,18 +54,16 @@ export class ContextualDetector {
   private readonly recent: Int32Array;
   private held = 0;
   private sinceDecay = 0;
-  /** Context hashes of the current point, per order (scratch, recomputed every update). */
-  private readonly ctx: Int32Array;
   /** Order of the context that judged the last point (−1: none had support). */
   lastOrder = -1;
 
   constructor(options: Partial<ContextualOptions> = {}) {
-    this.options = { ...DEFAULT_CONTEXTUAL, ...options };
+    this.options = withDefaults(DEFAULT_CONTEXTUAL, options);
     const size = 1 << this.options.tableBits;
     this.mask = size - 1;
     this.table = new Uint16Array(size);
     this.recent = new Int32Array(Math.max(1, this.options.order));
-    this.ctx = new Int32Array(this.options.order + 1);
+    if (ctxScratch.length < this.options.order + 1) ctxScratch = new Int32Array(this.options.order + 1);
   }
 
   private inc(h: number): void {
@@ -92,16 +94,17 @@ export class ContextualDetector {
     const mask = this.mask;
     const code = this.code(u);
     const maxK = this.held < o.order ? this.held : o.order;
+    const ctx = ctxScratch;
     let h = SALT_CTX;
-    this.ctx[0] = h;
+    ctx[0] = h;
     for (let k = 1; k <= maxK; k++) {
       h = mix(h, this.recent[k - 1] + 1000);
-      this.ctx[k] = h;
+      ctx[k] = h;
     }
     let surprise = 1;
     this.lastOrder = -1;
     for (let k = maxK; k >= 0; k--) {
-      const c = this.ctx[k];
+      const c = ctx[k];
       const total = t[c & mask];
       if (total < o.minSupport) continue;
       const p = t[mix(c ^ SALT_PAIR, code) & mask] / total;
@@ -110,7 +113,7 @@ export class ContextualDetector {
       break;
     }
     for (let k = 0; k <= maxK; k++) {
-      const c = this.ctx[k];
+      const c = ctx[k];
       this.inc(c);
       this.inc(mix(c ^ SALT_PAIR, code));
     }

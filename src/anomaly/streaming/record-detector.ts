@@ -16,6 +16,7 @@
  */
 import { WindowExtremes, type WindowExtremesState } from './rolling-stats.js';
 import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
+import { withDefaults } from './shared-options.js';
 
 export interface RecordDetectorOptions {
   /** Window = blocks × blockSize points. */
@@ -42,10 +43,13 @@ export class RecordDetector {
   /** +1 when the last record was a new maximum, −1 a new minimum, 0 none. */
   direction = 0;
 
-  constructor(options: Partial<RecordDetectorOptions> = {}) {
-    this.options = { ...DEFAULT_RECORD, ...options };
-    this.extremes = new WindowExtremes(this.options.blockSize, this.options.blocks);
+  /** `store`, `at`: where the window keeps its running extremes (see WindowExtremes; SLOTS slots). */
+  constructor(options: Partial<RecordDetectorOptions> = {}, store?: Float64Array, at = 0) {
+    this.options = withDefaults(DEFAULT_RECORD, options);
+    this.extremes = new WindowExtremes(this.options.blockSize, this.options.blocks, store, at);
   }
+
+  static readonly SLOTS = WindowExtremes.SLOTS;
 
   /**
    * Scores x against the window, then adds it. Returns the record surprise in decades (0 if no
@@ -83,9 +87,9 @@ export class RecordDetector {
     return { extremes: this.extremes.toState(), s: packScalars([this.n, this.direction]) };
   }
 
-  static fromState(options: Partial<RecordDetectorOptions>, s: RecordDetectorState): RecordDetector {
+  static fromState(options: Partial<RecordDetectorOptions>, s: RecordDetectorState, store?: Float64Array, at = 0): RecordDetector {
     const r = new RecordDetector(options);
-    r.extremes = WindowExtremes.fromState(s.extremes);
+    r.extremes = WindowExtremes.fromState(s.extremes, store, at);
     [r.n, r.direction] = unpackScalars(s.s, 2, 'RecordDetector');
     return r;
   }

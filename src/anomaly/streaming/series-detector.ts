@@ -52,6 +52,7 @@ import { DEFAULT_RECORD, RecordDetector, type RecordDetectorOptions, type Record
 import { RobustScale } from './rolling-stats.js';
 import { DEFAULT_SEASONAL, SeasonalBaseline, type SeasonalBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.js';
 import { DEFAULT_SHINGLE_ISOLATION, ShingleIsolation, type ShingleIsolationOptions, type ShingleIsolationState } from './shingle-isolation.js';
+import { intern } from './shared-options.js';
 import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
 
 export const COMPONENTS = ['residual', 'change', 'context', 'isolation', 'range', 'level', 'seasonal'] as const;
@@ -155,7 +156,8 @@ export function resolveSeriesOptions(input: SeriesDetectorOptionsInput = {}): Se
   need(o.contextual.tableBits >= 4 && o.contextual.tableBits <= 24, 'contextual.tableBits must be in [4, 24]');
   need(o.isolation.sampleSize >= 2 && o.isolation.buffer >= o.isolation.sampleSize && o.isolation.trees >= 1, 'isolation needs sampleSize ≥ 2, buffer ≥ sampleSize and trees ≥ 1');
   for (const r of [o.range, o.level, o.seasonalRecord]) need(r.tolerance > 0 && r.blockSize >= 1 && r.blocks >= 1 && r.correlation > 0, 'record options need tolerance > 0, blockSize and blocks ≥ 1, correlation > 0');
-  return o;
+  // Equal configurations share one frozen object (and through it their components' options).
+  return intern(o);
 }
 
 function checkNumbers(v: unknown, path: string): void {
@@ -200,7 +202,7 @@ export interface SeriesScore {
   accepted: boolean;
 }
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const N_COMP = COMPONENTS.length;
 const C_RESIDUAL = 0;
 const C_CHANGE = 1;
@@ -213,9 +215,69 @@ const C_SEASONAL = 6;
 const N_LIKELIHOOD = 4;
 /** Share of variation a season must explain before `expected` follows it. */
 const SEASON_EXPLAINS = 0.8;
-const SCALARS = 12;
 /** Stand-in for a switched-off isolation forest (never fed; keeps the state shape uniform). */
-const TINY_FOREST: ShingleIsolationOptions = { shingle: 1, buffer: 1, trees: 1, sampleSize: 1, rebuildEvery: 1, seed: 0 };
+const TINY_FOREST: ShingleIsolationOptions = Object.freeze({ shingle: 1, buffer: 1, trees: 1, sampleSize: 1, rebuildEvery: 1, seed: 0 });
+/**
+ * Per-point scratch: raw surprises and component scores. Shared by all detectors (one thread, and
+ * COMP is read back before the next point), so no detector carries its own cold copy.
+ */
+const SURPRISE = new Float64Array(N_COMP);
+const COMP = new Float64Array(N_COMP);
+/** The value expected for the last accepted point, in internal units (scratch like COMP). */
+let lastExpected = NaN;
+
+/**
+ * Everything a point reads or writes outside the larger tables lives in one Float64Array per
+ * series, `hot`: when thousands of series take turns, each separate allocation (an object, a typed
+ * array, a boxed double field) is one more cache miss per point, so few allocations beat many.
+ * Layout: the detector's own scalars (LAST_T … SEASONAL_SINCE), its standardising scale, the EWMA
+ * and CUSUM members, the running extremes of the three record detectors, then the likelihood steps
+ * (their histograms).
+ */
+const LAST_T = 0;
+const INPUT_SCALE = 1;
+/** The slow level that standardises values for context and isolation. */
+const LEVEL = 2;
+const SINCE_ALARM = 3;
+/** Score of the alarm that started the current refractory period. */
+const ALARM_SCORE = 4;
+const SMOOTH = 5;
+const SEASONAL_RESIDUAL = 6;
+/** Time of the first seasonal prediction (NaN before). */
+const SEASONAL_SINCE = 7;
+const N_SCALARS = 8;
+const AT_SCALE = N_SCALARS;
+const AT_EWMA = AT_SCALE + RobustScale.SLOTS;
+const AT_CUSUM = AT_EWMA + EwmaResidual.SLOTS;
+const AT_RECORDS = AT_CUSUM + CusumDetector.SLOTS;
+const AT_LIKELIHOODS = AT_RECORDS + 3 * RecordDetector.SLOTS;
+const HOT_SLOTS = AT_LIKELIHOODS + N_LIKELIHOOD * AnomalyLikelihood.SLOTS;
+/** In the state: n, skipped, the standardising scale (2 numbers), then the slots. */
+const SCALARS = 4 + N_SCALARS;
+
+/** What every detector of one configuration derives from its options: built once, shared. */
+interface Derived {
+  weights: Float64Array;
+  likelihood: AnomalyLikelihoodOptions[];
+  /** An exponential smoother of weight a keeps √(a / (2 − a)) of white noise's σ: the noise of the level and seasonal-residual features. */
+  levelNoise: number;
+  seasonalNoise: number;
+}
+const derivedOf = new WeakMap<SeriesDetectorOptions, Derived>();
+function derive(o: SeriesDetectorOptions): Derived {
+  let d = derivedOf.get(o);
+  if (!d) {
+    d = {
+      weights: Float64Array.from(COMPONENTS.map((c) => o.weights[c])),
+      // Frozen, so every detector's likelihood steps share them (see shared-options).
+      likelihood: COMPONENTS.slice(0, N_LIKELIHOOD).map((c) => Object.freeze(likelihoodOptions(o, c))),
+      levelNoise: Math.sqrt(o.levelAlpha / (2 - o.levelAlpha)),
+      seasonalNoise: Math.sqrt(o.seasonalResidualAlpha / (2 - o.seasonalResidualAlpha)),
+    };
+    derivedOf.set(o, d);
+  }
+  return d;
+}
 
 export class SeriesAnomalyDetector {
   readonly options: SeriesDetectorOptions;
@@ -229,48 +291,30 @@ export class SeriesAnomalyDetector {
   private seasonalRecord: RecordDetector;
   private likelihoods: AnomalyLikelihood[];
   private readonly weights: Float64Array;
-  private readonly decades: number;
-  private readonly levelNoise: number;
-  private readonly seasonalNoise: number;
-  /** The value expected for the last accepted point (in internal units). */
-  private expected = NaN;
-  /** Per-point scratch: raw surprises and component scores. */
-  private readonly surprise = new Float64Array(N_COMP);
-  private readonly comp = new Float64Array(N_COMP);
+  private readonly derived: Derived;
   private scale: RobustScale;
-  // Scalar state (see toState for the order).
+  /** See HOT_SLOTS; the detector's own scalars are its first slots, LAST_T … SEASONAL_SINCE. */
+  private readonly hot = new Float64Array(HOT_SLOTS);
   private n = 0;
-  private lastT = -Infinity;
-  private inputScale = 0;
-  private level = 0;
-  private sinceAlarm = Infinity;
-  /** Score of the alarm that started the current refractory period. */
-  private alarmScore = 0;
   private skipped = 0;
-  private smooth = 0;
-  private seasonalResidual = 0;
-  /** Time of the first seasonal prediction (NaN before). */
-  private seasonalSince = NaN;
 
   constructor(options: SeriesDetectorOptionsInput = {}) {
     const o = resolveSeriesOptions(options);
     this.options = o;
     this.seasonal = new SeasonalBaseline(o.seasonal);
-    this.ewma = new EwmaResidual(o.ewma);
-    this.cusum = new CusumDetector(o.changePoint);
+    this.ewma = new EwmaResidual(o.ewma, this.hot, AT_EWMA);
+    this.cusum = new CusumDetector(o.changePoint, this.hot, AT_CUSUM);
     this.context = new ContextualDetector(o.contextual);
     // The forest is the costliest member (and neutral on NAB): it is built only when weighted in.
     this.isolation = new ShingleIsolation(o.weights.isolation > 0 ? o.isolation : TINY_FOREST);
-    this.range = new RecordDetector(o.range);
-    this.levelRecord = new RecordDetector(o.level);
-    this.seasonalRecord = new RecordDetector(o.seasonalRecord);
-    this.likelihoods = COMPONENTS.slice(0, N_LIKELIHOOD).map((c) => new AnomalyLikelihood(likelihoodOptions(o, c)));
-    this.weights = Float64Array.from(COMPONENTS.map((c) => o.weights[c]));
-    this.decades = o.likelihood.decades;
-    // An exponential smoother of weight a keeps √(a / (2 − a)) of white noise's σ.
-    this.levelNoise = Math.sqrt(o.levelAlpha / (2 - o.levelAlpha));
-    this.seasonalNoise = Math.sqrt(o.seasonalResidualAlpha / (2 - o.seasonalResidualAlpha));
-    this.scale = new RobustScale(o.standardiseAlpha, 4);
+    this.hot.set([-Infinity, 0, 0, Infinity, 0, 0, 0, NaN]);
+    this.range = new RecordDetector(o.range, this.hot, AT_RECORDS);
+    this.levelRecord = new RecordDetector(o.level, this.hot, AT_RECORDS + RecordDetector.SLOTS);
+    this.seasonalRecord = new RecordDetector(o.seasonalRecord, this.hot, AT_RECORDS + 2 * RecordDetector.SLOTS);
+    this.derived = derive(o);
+    this.likelihoods = this.derived.likelihood.map((l, i) => new AnomalyLikelihood(l, this.hot, AT_LIKELIHOODS + i * AnomalyLikelihood.SLOTS));
+    this.weights = this.derived.weights;
+    this.scale = new RobustScale(o.standardiseAlpha, 4, this.hot, AT_SCALE);
   }
 
   /** Points accepted so far. */
@@ -291,13 +335,14 @@ export class SeriesAnomalyDetector {
     const r = out ?? newScore();
     const o = this.options;
     const c = r.components;
-    if (!(value - value === 0) || !(timestampMs - timestampMs === 0) || timestampMs < this.lastT) {
+    const v = this.hot;
+    if (!(value - value === 0) || !(timestampMs - timestampMs === 0) || timestampMs < v[LAST_T]) {
       this.skipped++;
       r.score = 0;
       r.rawScore = 0;
       r.confidence = this.confidence();
       r.warmingUp = this.n <= o.warmupPoints;
-      for (let i = 0; i < N_COMP; i++) c[COMPONENTS[i]] = 0;
+      writeComponents(c, null);
       r.expected = NaN;
       r.accepted = false;
       return r;
@@ -305,18 +350,18 @@ export class SeriesAnomalyDetector {
     const raw = this.step(timestampMs, value);
     let score = raw;
     if (this.n <= o.warmupPoints) score = 0;
-    else if (this.sinceAlarm <= o.refractoryPoints && raw < this.alarmScore + o.refractoryBreakthrough) score *= o.refractoryFactor;
+    else if (v[SINCE_ALARM] <= o.refractoryPoints && raw < v[ALARM_SCORE] + o.refractoryBreakthrough) score *= o.refractoryFactor;
     else if (score >= o.alarmLevel) {
-      this.sinceAlarm = 0;
-      this.alarmScore = score;
+      v[SINCE_ALARM] = 0;
+      v[ALARM_SCORE] = score;
     }
-    this.sinceAlarm++;
+    v[SINCE_ALARM]++;
     r.score = score < 1 ? score : 1;
     r.rawScore = raw < 1 ? raw : 1;
     r.confidence = this.confidence();
     r.warmingUp = this.n <= o.warmupPoints;
-    for (let i = 0; i < N_COMP; i++) c[COMPONENTS[i]] = this.comp[i];
-    r.expected = this.expected * (this.inputScale === 0 ? 1 : this.inputScale);
+    writeComponents(c, COMP);
+    r.expected = lastExpected * (v[INPUT_SCALE] === 0 ? 1 : v[INPUT_SCALE]);
     r.accepted = true;
     return r;
   }
@@ -339,17 +384,18 @@ export class SeriesAnomalyDetector {
   private step(t: number, value: number): number {
     const o = this.options;
     const w = this.weights;
-    const s = this.surprise;
-    this.lastT = t;
-    if (this.inputScale === 0 && value !== 0) this.inputScale = Math.pow(2, Math.round(Math.log2(Math.abs(value))));
-    const x = this.inputScale === 0 ? 0 : value / this.inputScale;
+    const s = SURPRISE;
+    const v = this.hot;
+    v[LAST_T] = t;
+    if (v[INPUT_SCALE] === 0 && value !== 0) v[INPUT_SCALE] = Math.pow(2, Math.round(Math.log2(Math.abs(value))));
+    const x = v[INPUT_SCALE] === 0 ? 0 : value / v[INPUT_SCALE];
     this.n++;
     const first = this.n === 1;
     // Scales below `floor` are treated as `floor`, so a flat series never divides by zero.
-    const floor = 1e-9 * (Math.abs(this.level) + 1e-3);
+    const floor = 1e-9 * (Math.abs(v[LEVEL]) + 1e-3);
     const sigma = this.scale.sigma;
     const sd = sigma > floor ? sigma : floor;
-    let u = first ? 0 : (x - this.level) / sd;
+    let u = first ? 0 : (x - v[LEVEL]) / sd;
     if (u > 1e3) u = 1e3;
     else if (u < -1e3) u = -1e3;
 
@@ -370,26 +416,26 @@ export class SeriesAnomalyDetector {
     // Records: of the value, of its smoothed level, of its smoothed seasonal residual.
     const noise = this.ewma.scale.sigma * o.recordNoiseTolerance;
     s[C_RANGE] = this.range.update(x, floor, noise);
-    this.smooth = first ? x : this.smooth + o.levelAlpha * (x - this.smooth);
-    s[C_LEVEL] = this.levelRecord.update(this.smooth, floor, noise * this.levelNoise);
+    v[SMOOTH] = first ? x : v[SMOOTH] + o.levelAlpha * (x - v[SMOOTH]);
+    s[C_LEVEL] = this.levelRecord.update(v[SMOOTH], floor, noise * this.derived.levelNoise);
     const e = this.seasonal.predict(t);
     // What was expected here, before this point was seen: the season where it explains the series.
-    this.expected = e === e && this.seasonal.ready && this.seasonal.unexplained < SEASON_EXPLAINS ? e : forecast;
+    lastExpected = e === e && this.seasonal.ready && this.seasonal.unexplained < SEASON_EXPLAINS ? e : forecast;
     s[C_SEASONAL] = 0;
     if (e === e && this.seasonal.ready) {
-      if (this.seasonalSince !== this.seasonalSince) this.seasonalSince = t;
-      this.seasonalResidual += o.seasonalResidualAlpha * (x - e - this.seasonalResidual);
-      const rec = this.seasonalRecord.update(this.seasonalResidual, floor, noise * this.seasonalNoise);
-      if (t - this.seasonalSince >= o.seasonalRecordAfterCycles * o.seasonal.periodMs && this.seasonal.unexplained <= o.seasonalMaxUnexplained) s[C_SEASONAL] = rec;
+      if (v[SEASONAL_SINCE] !== v[SEASONAL_SINCE]) v[SEASONAL_SINCE] = t;
+      v[SEASONAL_RESIDUAL] += o.seasonalResidualAlpha * (x - e - v[SEASONAL_RESIDUAL]);
+      const rec = this.seasonalRecord.update(v[SEASONAL_RESIDUAL], floor, noise * this.derived.seasonalNoise);
+      if (t - v[SEASONAL_SINCE] >= o.seasonalRecordAfterCycles * o.seasonal.periodMs && this.seasonal.unexplained <= o.seasonalMaxUnexplained) s[C_SEASONAL] = rec;
     }
     this.seasonal.observe(t, x);
 
     // The slow level and scale that standardise the next value.
-    if (first) this.level = x;
+    if (first) v[LEVEL] = x;
     else {
       const a = 1 / this.n > o.standardiseAlpha ? 1 / this.n : o.standardiseAlpha;
-      this.scale.update(x - this.level);
-      this.level += a * (x - this.level);
+      this.scale.update(x - v[LEVEL]);
+      v[LEVEL] += a * (x - v[LEVEL]);
     }
 
     // Calibrate, weight, combine.
@@ -398,34 +444,39 @@ export class SeriesAnomalyDetector {
     for (let i = 0; i < N_COMP; i++) {
       let c = 0;
       if (w[i] > 0) {
-        if (i >= N_LIKELIHOOD) c = s[i] / this.decades;
+        if (i >= N_LIKELIHOOD) c = s[i] / o.likelihood.decades;
         else if (settled && (i !== C_ISOLATION || this.isolation.ready)) c = this.likelihoods[i].update(s[i]);
         c *= w[i];
       }
       // Kept uncapped here, so a stronger alarm can still break through a refractory period
       // started by a saturated one; reported scores are capped at 1.
-      this.comp[i] = c < 1 ? c : 1;
+      COMP[i] = c < 1 ? c : 1;
       if (c > raw) raw = c;
     }
     return raw;
   }
 
-  /** The detector's whole state as plain JSON; {@link fromState} continues bit for bit. */
+  /**
+   * The detector's whole state as plain JSON; {@link fromState} continues bit for bit. A member
+   * switched off (weight 0) is never fed, so its state is its initial one: it is written as null
+   * and rebuilt fresh (with the defaults that is the isolation forest and its likelihood).
+   */
   toState(): SeriesDetectorState {
+    const w = this.weights;
     return {
       kind: 'SeriesAnomalyDetector',
       formatVersion: FORMAT_VERSION,
       options: this.options,
       seasonal: this.seasonal.toState(),
       ewma: this.ewma.toState(),
-      cusum: this.cusum.toState(),
-      context: this.context.toState(),
-      isolation: this.isolation.toState(),
+      cusum: w[C_CHANGE] > 0 ? this.cusum.toState() : null,
+      context: w[C_CONTEXT] > 0 ? this.context.toState() : null,
+      isolation: w[C_ISOLATION] > 0 ? this.isolation.toState() : null,
       range: this.range.toState(),
       level: this.levelRecord.toState(),
       seasonalRecord: this.seasonalRecord.toState(),
-      likelihoods: this.likelihoods.map((l) => l.toState()),
-      s: packScalars([this.n, this.lastT, this.inputScale, this.level, ...this.scale.pack(), this.sinceAlarm, this.skipped, this.smooth, this.seasonalResidual, this.seasonalSince, this.alarmScore]),
+      likelihoods: this.likelihoods.map((l, i) => (w[i] > 0 ? l.toState() : null)),
+      s: packScalars([this.n, this.skipped, ...this.scale.pack(), ...this.hot.subarray(0, N_SCALARS)]),
     };
   }
 
@@ -436,26 +487,20 @@ export class SeriesAnomalyDetector {
     const d = new SeriesAnomalyDetector(s.options);
     const o = d.options;
     d.seasonal = SeasonalBaseline.fromState(o.seasonal, s.seasonal);
-    d.ewma = EwmaResidual.fromState(o.ewma, s.ewma);
-    d.cusum = CusumDetector.fromState(o.changePoint, s.cusum);
-    d.context = ContextualDetector.fromState(o.contextual, s.context);
-    d.isolation = ShingleIsolation.fromState(o.weights.isolation > 0 ? o.isolation : TINY_FOREST, s.isolation);
-    d.range = RecordDetector.fromState(o.range, s.range);
-    d.levelRecord = RecordDetector.fromState(o.level, s.level);
-    d.seasonalRecord = RecordDetector.fromState(o.seasonalRecord, s.seasonalRecord);
-    d.likelihoods = s.likelihoods.map((l, i) => AnomalyLikelihood.fromState(likelihoodOptions(o, COMPONENTS[i]), l));
+    d.ewma = EwmaResidual.fromState(o.ewma, s.ewma, d.hot, AT_EWMA);
+    if (s.cusum) d.cusum = CusumDetector.fromState(o.changePoint, s.cusum, d.hot, AT_CUSUM);
+    if (s.context) d.context = ContextualDetector.fromState(o.contextual, s.context);
+    if (s.isolation) d.isolation = ShingleIsolation.fromState(o.weights.isolation > 0 ? o.isolation : TINY_FOREST, s.isolation);
+    d.range = RecordDetector.fromState(o.range, s.range, d.hot, AT_RECORDS);
+    d.levelRecord = RecordDetector.fromState(o.level, s.level, d.hot, AT_RECORDS + RecordDetector.SLOTS);
+    d.seasonalRecord = RecordDetector.fromState(o.seasonalRecord, s.seasonalRecord, d.hot, AT_RECORDS + 2 * RecordDetector.SLOTS);
+    s.likelihoods.forEach((l, i) => {
+      if (l) d.likelihoods[i] = AnomalyLikelihood.fromState(d.derived.likelihood[i], l, d.hot, AT_LIKELIHOODS + i * AnomalyLikelihood.SLOTS);
+    });
     const v = unpackScalars(s.s, SCALARS, 'SeriesAnomalyDetector');
     d.n = v[0];
-    d.lastT = v[1];
-    d.inputScale = v[2];
-    d.level = v[3];
-    d.scale.unpack(v, 4);
-    d.sinceAlarm = v[6];
-    d.skipped = v[7];
-    d.smooth = v[8];
-    d.seasonalResidual = v[9];
-    d.seasonalSince = v[10];
-    d.alarmScore = v[11];
+    d.skipped = v[1];
+    d.hot.set(v.subarray(d.scale.unpack(v, 2)));
     return d;
   }
 }
@@ -466,18 +511,33 @@ export interface SeriesDetectorState {
   options: SeriesDetectorOptions;
   seasonal: SeasonalBaselineState;
   ewma: EncodedArray;
-  cusum: EncodedArray;
-  context: ContextualState;
-  isolation: ShingleIsolationState;
+  /** Null where the member is switched off (see toState). */
+  cusum: EncodedArray | null;
+  context: ContextualState | null;
+  isolation: ShingleIsolationState | null;
   range: RecordDetectorState;
   level: RecordDetectorState;
   seasonalRecord: RecordDetectorState;
-  likelihoods: AnomalyLikelihoodState[];
+  likelihoods: Array<AnomalyLikelihoodState | null>;
   s: EncodedArray;
 }
 
 function likelihoodOptions(o: SeriesDetectorOptions, c: ComponentName): AnomalyLikelihoodOptions {
   return { ...o.likelihood, ...o.componentLikelihood[c] };
+}
+
+/**
+ * Copies component scores (zeros for null) by name. Spelt out field by field: a loop storing under
+ * COMPONENTS[i] is a keyed store over seven names, which V8 handles by a slow generic lookup.
+ */
+function writeComponents(c: Record<ComponentName, number>, v: Float64Array | null): void {
+  c.residual = v ? v[C_RESIDUAL] : 0;
+  c.change = v ? v[C_CHANGE] : 0;
+  c.context = v ? v[C_CONTEXT] : 0;
+  c.isolation = v ? v[C_ISOLATION] : 0;
+  c.range = v ? v[C_RANGE] : 0;
+  c.level = v ? v[C_LEVEL] : 0;
+  c.seasonal = v ? v[C_SEASONAL] : 0;
 }
 
 /** A zeroed score object (for callers who pass `out` to {@link SeriesAnomalyDetector.update}). */

@@ -18,6 +18,7 @@
  */
 import { decodeArray, encodeArray, MLInputError, Random } from '../../ml/core/index.js';
 import { packF64, packScalars, unpackF64, unpackScalars, type EncodedArray } from './state-codec.js';
+import { withDefaults } from './shared-options.js';
 
 export interface ShingleIsolationOptions {
   /** Values per shingle. */
@@ -77,7 +78,7 @@ export class ShingleIsolation {
   private readonly cTable: Float64Array;
 
   constructor(options: Partial<ShingleIsolationOptions> = {}) {
-    this.options = { ...DEFAULT_SHINGLE_ISOLATION, ...options };
+    this.options = withDefaults(DEFAULT_SHINGLE_ISOLATION, options);
     const o = this.options;
     if (!(o.shingle >= 1 && o.shingle <= 127)) throw new MLInputError(`ShingleIsolation: shingle must be in [1, 127], got ${o.shingle}`);
     this.maxDepth = Math.ceil(Math.log2(Math.max(2, o.sampleSize)));
