@@ -28,6 +28,7 @@ async function ingest(t: Engine, entity: string, metric: string, s: { timestamps
     });
     expect(r.status).toBe(200);
   }
+  await t.engine.telemetry.drain(); // live scoring runs just after each acknowledgement
 }
 
 describe(`anomaly detection (${backend})`, () => {

@@ -88,17 +88,18 @@ export class TelemetryService {
         const seriesIds = new Float64Array(batch.accepted);
         for (let i = 0; i < batch.accepted; i++) seriesIds[i] = ids[batch.keyOf[i]];
         stored = await store.telemetry.insertSamples({ seriesIds, timestamps: batch.timestamps, values: batch.values, length: batch.accepted });
-        const accepted: AcceptedSamples = { keys: batch.keys, keyOf: batch.keyOf, timestamps: batch.timestamps, values: batch.values, length: batch.accepted };
-        for (const observer of this.observers) {
-          try {
-            observer(accepted);
-          } catch (err) {
-            // The samples are stored; a consumer's bug must not turn the acknowledgement into an error.
-            this.platform.logger.error({ err }, 'telemetry observer failed');
-          }
+        if (this.observers.length > 0) {
+          // After the acknowledgement, not before it: scoring must not add to ingest latency.
+          // Counted as in flight so that drain() (shutdown) waits for it.
+          const accepted: AcceptedSamples = { keys: batch.keys, keyOf: batch.keyOf, timestamps: batch.timestamps, values: batch.values, length: batch.accepted };
+          this.inflight++;
+          setImmediate(() => {
+            this.notify(accepted);
+            this.settle();
+          });
         }
       } finally {
-        if (--this.inflight === 0) for (const done of this.drained.splice(0)) done();
+        this.settle();
       }
     }
     this.samplesTotal.inc({ outcome: 'stored' }, stored);
@@ -116,7 +117,22 @@ export class TelemetryService {
     };
   }
 
-  /** Resolves once no write is in flight. */
+  private notify(accepted: AcceptedSamples): void {
+    for (const observer of this.observers) {
+      try {
+        observer(accepted);
+      } catch (err) {
+        // The samples are stored; a consumer's bug must not lose the rest of the batch's work.
+        this.platform.logger.error({ err }, 'telemetry observer failed');
+      }
+    }
+  }
+
+  private settle(): void {
+    if (--this.inflight === 0) for (const done of this.drained.splice(0)) done();
+  }
+
+  /** Resolves once no write (or observer run) is in flight. */
   drain(): Promise<void> {
     if (this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));

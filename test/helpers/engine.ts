@@ -98,6 +98,7 @@ export async function startEngine(env: Record<string, string> = {}, reuse?: Engi
 
   async function stopEngine(): Promise<void> {
     await engine.app.close();
+    await engine.telemetry.drain();
     await engine.stop();
     await closePlatform(platform, 5_000);
   }
