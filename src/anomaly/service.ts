@@ -4,7 +4,7 @@ import type { AcceptedSamples, TelemetryService } from '../telemetry/index.js';
 import { AnomalyPipeline, type PipelineState } from './anomaly-pipeline.js';
 import { HostModelManager } from './host-models/index.js';
 import { AlertGate, IncidentCorrelator, WebhookDelivery, type SuppressionRules } from './incidents/index.js';
-import { LiveAnomalyScorer, type LiveAlarm } from './live-scorer.js';
+import { CHECKPOINT_PREFIX, LiveAnomalyScorer, type LiveAlarm } from './live-scorer.js';
 import { TopologyCache } from './topology-cache.js';
 
 const PIPELINE_KEY = 'pipeline';
@@ -73,9 +73,9 @@ export class AnomalyService {
   /** Restores checkpoints and starts the timers; call once the database is migrated. */
   async start(): Promise<void> {
     if (this.started) return;
-    const checkpoints = await this.platform.store.anomalies.loadCheckpoints();
-    this.scorer.restore(checkpoints);
-    const saved = checkpoints.find((c) => c.key === PIPELINE_KEY);
+    const store = this.platform.store.anomalies;
+    this.scorer.restore(await store.loadCheckpoints(CHECKPOINT_PREFIX));
+    const saved = (await store.loadCheckpoints(PIPELINE_KEY)).find((c) => c.key === PIPELINE_KEY);
     if (saved) {
       try {
         (this as { pipeline: AnomalyPipeline }).pipeline = this.newPipeline(JSON.parse(saved.state) as PipelineState);

@@ -41,6 +41,7 @@ import {
   encodeModel,
   hostCursorKey,
   hostModelKey,
+  HOST_MODEL_KEY_PREFIX,
   parseHostModelKey,
   type HostCursor,
   type PeakExplanation,
@@ -165,7 +166,7 @@ export class HostModelManager {
 
   /** Replaces what is in memory with the checkpointed models and cursors. */
   async load(): Promise<void> {
-    const rows = await this.deps.store.anomalies.loadCheckpoints();
+    const rows = await this.deps.store.anomalies.loadCheckpoints(HOST_MODEL_KEY_PREFIX);
     this.models.clear();
     this.cursors.clear();
     for (const row of rows) {

@@ -197,8 +197,12 @@ export class AnomalyRepository {
     });
   }
 
-  async loadCheckpoints(): Promise<Array<{ key: string; state: string; updated_at: number }>> {
-    const rows = await this.database.db.selectFrom('detector_checkpoints').selectAll().execute();
+  /** Checkpoints whose key starts with `prefix` (letters, digits, ':' and '-' only: no LIKE wildcards). */
+  async loadCheckpoints(prefix = ''): Promise<Array<{ key: string; state: string; updated_at: number }>> {
+    if (!/^[A-Za-z0-9:-]*$/.test(prefix)) throw new Error(`checkpoint prefix "${prefix}" may hold only letters, digits, ':' and '-'`);
+    let q = this.database.db.selectFrom('detector_checkpoints').selectAll();
+    if (prefix) q = q.where('key', 'like', `${prefix}%`);
+    const rows = await q.execute();
     return rows.map((r) => ({ ...r, updated_at: Number(r.updated_at) }));
   }
 
