@@ -223,13 +223,19 @@ describe(`anomaly detection (${backend})`, () => {
 });
 
 describe(`anomaly state across a restart (${backend})`, () => {
-  it('resumes every series detector exactly where it stopped', async () => {
-    const s = cpuSeries(900, Date.now() - 2 * 86_400_000, 7);
-    const first = await startEngine();
+  it('resumes every series detector exactly where it stopped, and keeps open incidents open', async () => {
+    // Recent data, with windows long enough that the incident is still open after the restart.
+    const env = { NOVACRON_INCIDENT_WINDOW_S: '7200', NOVACRON_INCIDENT_RESOLVE_S: '7200' };
+    const s = cpuSeries(900, Date.now() - 620 * MINUTE, 7, 590);
+    const first = await startEngine(env);
     await ingest(first, 'host-r', 'cpu_utilization', { timestamps: s.timestamps.slice(0, 600), values: s.values.slice(0, 600) });
+    await first.engine.anomaly.pipeline.flush();
+    const before = await first.request('GET', '/api/v1/anomalies?entity_id=host-r');
+    const spike = before.body.items.find((a: { timestamp: string }) => a.timestamp === new Date(s.timestamps[590]).toISOString());
+    expect(spike).toBeDefined();
     await first.closeKeepingData();
 
-    const second = await startEngine({}, first.storage);
+    const second = await startEngine(env, first.storage);
     try {
       // A detector that never stopped, fed the same points.
       const reference = new SeriesAnomalyDetector();
@@ -240,10 +246,17 @@ describe(`anomaly state across a restart (${backend})`, () => {
         expect(peek!.score).toBe(reference.update(s.timestamps[i], s.values[i]).score);
         await ingest(second, 'host-r', 'cpu_utilization', { timestamps: [s.timestamps[i]], values: [s.values[i]] });
       }
+      // A new anomaly on the same host joins the incident opened before the restart.
+      const dip = await second.request('POST', '/detect/anomaly', { body: { resource_id: 'host-r', metrics: { cpu_utilization: 0.0 } } });
+      expect(dip.body.is_anomaly).toBe(true);
+      await second.engine.anomaly.pipeline.flush();
+      const after = await second.request('GET', `/api/v1/anomalies?entity_id=host-r&incident_id=${spike.incident_id}`);
+      expect(after.body.items.map((a: { detector: string }) => a.detector)).toEqual(['request', 'streaming']);
+      const incident = await second.request('GET', `/api/v1/incidents/${spike.incident_id}`);
+      expect(incident.body.status).toBe('open');
+      expect(incident.body.anomaly_count).toBe(2);
     } finally {
       await second.close();
     }
   });
 });
-
-void eventually;

@@ -198,6 +198,12 @@ export class AnomalyPipeline {
     return this.flushing;
   }
 
+  /** Continues from checkpointed incident state (at start-up, before any anomaly is recorded). */
+  restore(correlator: IncidentCorrelator, gate: AlertGate): void {
+    this.deps.correlator = correlator;
+    this.deps.gate = gate;
+  }
+
   state(): PipelineState {
     return { correlator: this.deps.correlator.toState(), gate: this.deps.gate.toState() };
   }

@@ -49,8 +49,7 @@ export class AnomalyService {
       });
     }
     this.pipeline = this.newPipeline();
-    // A getter: start() replaces the pipeline when it restores incident state.
-    this.hostModels = new HostModelManager({ store: platform.store, telemetry, pipeline: () => this.pipeline, logger: platform.logger });
+    this.hostModels = new HostModelManager({ store: platform.store, telemetry, pipeline: this.pipeline, logger: platform.logger });
     if (config.anomalyLive) telemetry.observe((samples) => this.observe(samples));
   }
 
@@ -59,9 +58,9 @@ export class AnomalyService {
     return { correlationWindowMs: config.incidentWindowMs, resolveAfterMs: config.incidentResolveMs, correlateOn: config.incidentCorrelateOn };
   }
 
-  private newPipeline(state?: PipelineState): AnomalyPipeline {
-    const correlator = state ? IncidentCorrelator.fromState(state.correlator, this.correlatorOptions()) : new IncidentCorrelator(this.correlatorOptions());
-    const gate = state ? AlertGate.fromState(state.gate, () => this.rules()) : new AlertGate(() => this.rules());
+  private newPipeline(): AnomalyPipeline {
+    const correlator = new IncidentCorrelator(this.correlatorOptions());
+    const gate = new AlertGate(() => this.rules());
     return new AnomalyPipeline({ repository: this.platform.store.anomalies, logger: this.platform.logger, topology: this.topology, correlator, gate, rules: () => this.rules(), webhook: this.webhook });
   }
 
@@ -78,7 +77,9 @@ export class AnomalyService {
     const saved = (await store.loadCheckpoints(PIPELINE_KEY)).find((c) => c.key === PIPELINE_KEY);
     if (saved) {
       try {
-        (this as { pipeline: AnomalyPipeline }).pipeline = this.newPipeline(JSON.parse(saved.state) as PipelineState);
+        // Restored in place: the request detector and host models hold this same pipeline.
+        const state = JSON.parse(saved.state) as PipelineState;
+        this.pipeline.restore(IncidentCorrelator.fromState(state.correlator, this.correlatorOptions()), AlertGate.fromState(state.gate, () => this.rules()));
       } catch (err) {
         this.platform.logger.warn({ err }, 'incident state checkpoint unreadable; starting with no open incidents');
       }
