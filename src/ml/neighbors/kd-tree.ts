@@ -397,6 +397,14 @@ function scanLeaf(q: Float64Array, qo: number, pts: Float64Array, perm: Int32Arr
 /** Puts (s, id) in the full heap in place of its worst entry, if it orders before that entry. */
 function offer(hd: Float64Array, hx: Int32Array, hb: number, size: number, s: number, id: number): void {
   if (s === hd[hb] && id > hx[hb]) return;
+  siftDown(hd, hx, hb, size, s, id);
+}
+
+/**
+ * Writes (s, id) at the root of the max-heap of `size` entries at hb (its old root discarded) and
+ * moves it down to its place; entries order by distance, then index.
+ */
+function siftDown(hd: Float64Array, hx: Int32Array, hb: number, size: number, s: number, id: number): void {
   let c = 0;
   for (;;) {
     const a = 2 * c + 1;
@@ -420,21 +428,7 @@ function heapSortInto(hd: Float64Array, hx: Int32Array, hb: number, size: number
     const topId = hx[hb];
     const ls = hd[hb + n - 1];
     const li = hx[hb + n - 1];
-    const m = n - 1;
-    let c = 0;
-    for (;;) {
-      const a = 2 * c + 1;
-      if (a >= m) break;
-      let x = a;
-      const b = a + 1;
-      if (b < m && (hd[hb + b] > hd[hb + a] || (hd[hb + b] === hd[hb + a] && hx[hb + b] > hx[hb + a]))) x = b;
-      if (hd[hb + x] < ls || (hd[hb + x] === ls && hx[hb + x] < li)) break;
-      hd[hb + c] = hd[hb + x];
-      hx[hb + c] = hx[hb + x];
-      c = x;
-    }
-    hd[hb + c] = ls;
-    hx[hb + c] = li;
+    siftDown(hd, hx, hb, n - 1, ls, li);
     outDist[oo + n - 1] = Math.sqrt(top);
     outIdx[oo + n - 1] = topId;
   }
