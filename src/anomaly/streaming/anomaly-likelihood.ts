@@ -19,11 +19,10 @@
  * `historyWindow` points, p = (weight at or above m, mid-rank + 1) / (history weight + 1). Beyond
  * everything seen, p keeps falling as a power law, 2^−γ per doubling past the top occupied bin.
  * Both are O(1) per point (a 128-bin Fenwick tree: O(log 128)), and the empirical history is 1 KiB
- * however long the window.
+ * however long the window. A kernel (see kernel.ts).
  */
-import { WindowMoments, type WindowMomentsState } from './rolling-stats.js';
-import { MLInputError } from '../../ml/core/index.js';
-import { packF64, unpackF64, type EncodedArray } from './state-codec.js';
+import type { Kernel } from './kernel.js';
+import { WindowMoments } from './rolling-stats.js';
 import { withDefaults } from './shared-options.js';
 
 export interface AnomalyLikelihoodOptions {
@@ -87,55 +86,51 @@ const HIST_LOG2_MIN = -10;
 /** Weights are renormalised when the growing increment passes this (O(bins), very rarely). */
 const RESCALE_AT = 1e150;
 /**
- * A likelihood step's numbers are PACKED slots of a Float64Array: the Fenwick tree (slots
- * 1…HIST_BINS; slot 0 is unused) followed by its scalars, right after the tree's root (slot
- * HIST_BINS), which every update touches. The array may be shared: a series detector keeps all its
- * likelihood steps in one, since when thousands of series take turns every separate allocation
- * (and boxed double field) is one more cache miss per point.
+ * Slots from `at`: the Fenwick tree (slots 1…HIST_BINS; slot 0 holds the points seen), then its
+ * scalars right after the tree's root (slot HIST_BINS), which every update touches; then the short
+ * window's moments and the history's, where the options need them.
  */
+const SEEN = 0;
 const INCREMENT = HIST_BINS + 1;
 const TOTAL = HIST_BINS + 2;
 const LAST_Z = HIST_BINS + 3;
-const SEEN = HIST_BINS + 4;
-const PACKED = HIST_BINS + 5;
+const PACKED = HIST_BINS + 4;
 
-export class AnomalyLikelihood {
-  /** Float64Array slots one likelihood step takes in a shared store (see the constructor). */
-  static readonly SLOTS = PACKED;
+export class AnomalyLikelihood implements Kernel {
   readonly options: AnomalyLikelihoodOptions;
-  /** The moving average of raw surprise (only when shortWindow > 1). */
-  private short: WindowMoments | undefined;
-  /** Mean and variance over the sliding history ('gaussian' and 'both' tails only). */
-  private history: WindowMoments | undefined;
-  /**
-   * Empirical tail: a Fenwick tree of exponentially forgotten bin weights, indexed from the top bin
-   * down so prefix sums are "weight at or above". Instead of shrinking every weight each step, each
-   * new point adds a weight that grows by 1/(1 − 1/historyWindow) per step (`increment`), and
-   * `totalWeight` sums them (both packed after the tree, see INCREMENT): slots at…at + SLOTS of f.
-   */
-  private readonly f: Float64Array;
-  private readonly at: number;
+  readonly slots: number;
+  /** The moving average of raw surprise (only when shortWindow > 1), at `at + PACKED`. */
+  private readonly short: WindowMoments | undefined;
+  /** Mean and variance over the sliding history ('gaussian' and 'both' tails only), after the short window. */
+  private readonly history: WindowMoments | undefined;
+  private readonly historyAt: number;
+  /** Weight growth per point: 1 / (1 − 1/historyWindow). */
+  private readonly growth: number;
 
-  /** Keeps its numbers in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
-  constructor(options: Partial<AnomalyLikelihoodOptions> = {}, store?: Float64Array, at = 0) {
+  constructor(options: Partial<AnomalyLikelihoodOptions> = {}) {
     this.options = withDefaults(DEFAULT_LIKELIHOOD, options);
     this.short = this.options.shortWindow > 1 ? new WindowMoments(this.options.shortWindow) : undefined;
     this.history = this.options.tail === 'empirical' ? undefined : new WindowMoments(this.options.historyWindow);
-    if (store && store.length < at + PACKED) throw new MLInputError(`AnomalyLikelihood: store has no room for ${PACKED} slots at ${at}`);
-    this.f = store ?? new Float64Array(PACKED);
-    this.at = store ? at : 0;
-    this.f.fill(0, this.at, this.at + PACKED);
-    this.f[this.at + INCREMENT] = 1;
+    this.historyAt = PACKED + (this.short?.slots ?? 0);
+    this.slots = this.historyAt + (this.history?.slots ?? 0);
+    this.growth = 1 - 1 / this.options.historyWindow;
+  }
+
+  init(v: Float64Array, at: number): void {
+    v.fill(0, at, at + PACKED);
+    v[at + INCREMENT] = 1;
+    this.short?.init(v, at + PACKED);
+    this.history?.init(v, at + this.historyAt);
   }
 
   /** The last z against the history's mean and σ ('gaussian' and 'both' tails only). */
-  get lastZ(): number {
-    return this.f[this.at + LAST_Z];
+  lastZ(v: Float64Array, at: number): number {
+    return v[at + LAST_Z];
   }
 
   /** Points fed so far. */
-  get historyLength(): number {
-    return this.f[this.at + SEEN];
+  historyLength(v: Float64Array, at: number): number {
+    return v[at + SEEN];
   }
 
   private bin(x: number): number {
@@ -144,106 +139,78 @@ export class AnomalyLikelihood {
     return b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
   }
 
-  /** Weight of the history at or above `bin`, in units of the newest point's weight. */
-  private atLeast(bin: number): number {
-    const f = this.f;
-    const at = this.at;
+  /**
+   * Weight of the history at or above `bin`, in units of the newest point's weight. The tree is
+   * indexed from the top bin down, so prefix sums are "weight at or above". Instead of shrinking
+   * every weight each step, each new point adds a weight that grows by 1/(1 − 1/historyWindow)
+   * per step (INCREMENT), and TOTAL sums them.
+   */
+  private atLeast(v: Float64Array, at: number, bin: number): number {
     let s = 0;
-    for (let i = HIST_BINS - bin; i > 0; i -= i & -i) s += f[at + i];
-    return s / f[at + INCREMENT];
+    for (let i = HIST_BINS - bin; i > 0; i -= i & -i) s += v[at + i];
+    return s / v[at + INCREMENT];
   }
 
   /** log10 of the empirical probability of a surprise at least m. */
-  private log10EmpiricalTail(m: number): number {
+  private log10EmpiricalTail(v: Float64Array, at: number, m: number): number {
     const b = this.bin(m);
     if (b === 0) return 0; // no surprise at all (below 2^−10) is never anomalous
-    const n = this.f[this.at + TOTAL] / this.f[this.at + INCREMENT];
-    const ge = this.atLeast(b);
+    const n = v[at + TOTAL] / v[at + INCREMENT];
+    const ge = this.atLeast(v, at, b);
     if (ge >= 1) {
-      const inBin = ge - (b + 1 < HIST_BINS ? this.atLeast(b + 1) : 0);
+      const inBin = ge - (b + 1 < HIST_BINS ? this.atLeast(v, at, b + 1) : 0);
       return Math.log10((ge - 0.5 * inBin + 1) / (n + 1));
     }
     // Beyond (almost) everything seen: a power-law tail from the top bin holding a point's worth.
     let top = b - 1;
-    while (top > 0 && this.atLeast(top) < 1) top--;
+    while (top > 0 && this.atLeast(v, at, top) < 1) top--;
     const octaves = (b - top) / this.options.binsPerOctave;
     return -Math.log10(n + 1) - this.options.tailExponent * octaves * Math.LOG10E * Math.LN2;
   }
 
-  private remember(m: number): void {
-    const f = this.f;
-    const at = this.at;
-    if (f[at + INCREMENT] > RESCALE_AT) {
-      const inc = f[at + INCREMENT];
-      for (let i = 0; i <= HIST_BINS; i++) f[at + i] /= inc;
-      f[at + TOTAL] /= inc;
-      f[at + INCREMENT] = 1;
+  private remember(v: Float64Array, at: number, m: number): void {
+    if (v[at + INCREMENT] > RESCALE_AT) {
+      const inc = v[at + INCREMENT];
+      for (let i = 1; i <= HIST_BINS; i++) v[at + i] /= inc;
+      v[at + TOTAL] /= inc;
+      v[at + INCREMENT] = 1;
     }
-    const w = f[at + INCREMENT];
-    for (let i = HIST_BINS - this.bin(m); i <= HIST_BINS; i += i & -i) f[at + i] += w;
-    f[at + TOTAL] += w;
-    f[at + INCREMENT] = w / (1 - 1 / this.options.historyWindow);
+    const w = v[at + INCREMENT];
+    for (let i = HIST_BINS - this.bin(m); i <= HIST_BINS; i += i & -i) v[at + i] += w;
+    v[at + TOTAL] += w;
+    v[at + INCREMENT] = w / this.growth;
   }
 
   /** Feeds one raw surprise; returns its likelihood score in [0, 1]. */
-  update(raw: number): number {
+  update(v: Float64Array, at: number, raw: number): number {
     const o = this.options;
     let m = raw;
     if (this.short) {
-      this.short.push(raw);
-      m = this.short.mean;
+      this.short.push(v, at + PACKED, raw);
+      m = this.short.mean(v, at + PACKED);
     }
     let score = 0;
-    const seen = this.f[this.at + SEEN];
+    const seen = v[at + SEEN];
     if (seen >= o.minHistory) {
       let lp: number;
       if (this.history) {
-        const sd = Math.sqrt(this.history.variance);
-        const z = (m - this.history.mean) / (sd > o.stdFloor ? sd : o.stdFloor);
-        this.f[this.at + LAST_Z] = z;
+        const h = at + this.historyAt;
+        const sd = Math.sqrt(this.history.variance(v, h));
+        const z = (m - this.history.mean(v, h)) / (sd > o.stdFloor ? sd : o.stdFloor);
+        v[at + LAST_Z] = z;
         lp = z > 0 ? log10NormalTail(z) : 0;
         if (o.tail === 'both') {
-          const le = this.log10EmpiricalTail(m);
+          const le = this.log10EmpiricalTail(v, at, m);
           if (le > lp) lp = le;
         }
-      } else lp = this.log10EmpiricalTail(m);
+      } else lp = this.log10EmpiricalTail(v, at, m);
       score = -lp / o.decades;
       if (score > 1) score = 1;
       else if (score < 0) score = 0;
     }
-    this.f[this.at + SEEN] = seen + 1;
-    this.history?.push(m);
-    if (o.tail !== 'gaussian') this.remember(m);
+    v[at + SEEN] = seen + 1;
+    if (this.history) this.history.push(v, at + this.historyAt, m);
+    if (o.tail !== 'gaussian') this.remember(v, at, m);
     return score;
   }
-
-  toState(): AnomalyLikelihoodState {
-    return {
-      short: this.short?.toState(),
-      history: this.history?.toState(),
-      f: packF64(this.f.slice(this.at, this.at + PACKED)),
-    };
-  }
-
-  /** Restores a likelihood step (into `store` from slot `at`, when given: see the constructor). */
-  static fromState(options: Partial<AnomalyLikelihoodOptions>, s: AnomalyLikelihoodState, store?: Float64Array, at = 0): AnomalyLikelihood {
-    const a = new AnomalyLikelihood(options, store, at);
-    if (a.short) {
-      if (!s.short) throw new MLInputError('AnomalyLikelihood: state lacks the short window its options need');
-      a.short = WindowMoments.fromState(s.short);
-    }
-    if (a.history) {
-      if (!s.history) throw new MLInputError('AnomalyLikelihood: state lacks the history moments its options need');
-      a.history = WindowMoments.fromState(s.history);
-    }
-    a.f.set(unpackF64(s.f, PACKED, 'AnomalyLikelihood'), a.at);
-    return a;
-  }
-}
-
-export interface AnomalyLikelihoodState {
-  short: WindowMomentsState | undefined;
-  history: WindowMomentsState | undefined;
-  /** The Fenwick tree and its scalars (see INCREMENT). */
-  f: EncodedArray;
 }

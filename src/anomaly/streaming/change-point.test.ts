@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../ml/core/index.js';
 import { CusumDetector } from './change-point.js';
+import { allocate } from './kernel.js';
 
 function run(shift: number, seed: number, h = 5) {
   const rng = new Random(seed);
   const c = new CusumDetector({ k: 0.5, h });
+  const v = allocate(c);
   const signals: number[] = [];
   for (let i = 0; i < 6000; i++) {
-    const s = c.update(10 + rng.normal() + (i >= 4000 ? shift : 0), 1e-9);
+    const s = c.update(v, 0, 10 + rng.normal() + (i >= 4000 ? shift : 0), 1e-9);
     if (s >= 1 && i > 500) signals.push(i);
   }
   return signals;
@@ -22,9 +24,10 @@ describe('CusumDetector', () => {
     const size = (shift: number) => {
       const rng = new Random(9);
       const c = new CusumDetector({ h: 5 });
-      for (let i = 0; i < 3000; i++) c.update(rng.normal(), 1e-9);
+      const v = allocate(c);
+      for (let i = 0; i < 3000; i++) c.update(v, 0, rng.normal(), 1e-9);
       for (let i = 0; i < 50; i++) {
-        const s = c.update(shift + rng.normal(), 1e-9);
+        const s = c.update(v, 0, shift + rng.normal(), 1e-9);
         if (s >= 1) return s;
       }
       return 0;
@@ -42,14 +45,17 @@ describe('CusumDetector', () => {
     expect(at10).toBeLessThanOrEqual(2);
   });
 
-  it('restores bit for bit', () => {
+  it('keeps all its state in its slots: another kernel on a copy continues bit for bit', () => {
     const rng = new Random(5);
     const a = new CusumDetector();
-    for (let i = 0; i < 400; i++) a.update(rng.normal(), 1e-9);
-    const b = CusumDetector.fromState(a.options, JSON.parse(JSON.stringify(a.toState())));
+    const v = allocate(a);
+    for (let i = 0; i < 400; i++) a.update(v, 0, rng.normal(), 1e-9);
+    const b = new CusumDetector(a.options);
+    const w = Float64Array.from(v);
     for (let i = 0; i < 400; i++) {
       const x = rng.normal() + (i > 200 ? 3 : 0);
-      expect(Object.is(a.update(x, 1e-9), b.update(x, 1e-9))).toBe(true);
+      expect(Object.is(a.update(v, 0, x, 1e-9), b.update(w, 0, x, 1e-9))).toBe(true);
     }
+    expect(b.sinceChange(w, 0)).toBe(a.sinceChange(v, 0));
   });
 });

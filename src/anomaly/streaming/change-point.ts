@@ -8,10 +8,10 @@
  * k (in σ) is the drift allowance — half the smallest shift worth finding — and h the decision
  * interval. The in-control level follows the data slowly; after a change is signalled the
  * statistics restart and the level jumps to the recent (fast) mean, so one shift is reported once
- * and the detector is ready for the next. O(1) per point.
+ * and the detector is ready for the next. O(1) per point; a kernel (see kernel.ts).
  */
+import type { Kernel } from './kernel.js';
 import { RobustScale } from './rolling-stats.js';
-import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
 import { withDefaults } from './shared-options.js';
 
 export interface ChangePointOptions {
@@ -31,79 +31,72 @@ export interface ChangePointOptions {
 
 export const DEFAULT_CHANGE_POINT: ChangePointOptions = { k: 0.5, h: 10, slowAlpha: 0.002, fastAlpha: 0.1, scaleAlpha: 0.005, zClip: 4 };
 
-/** Slots of the packed doubles (one small Float64Array rather than boxed double fields). */
+/** Slots from `at`. */
 const LEVEL = 0;
 const FAST = 1;
 const S_POS = 2;
 const S_NEG = 3;
+const N = 4;
+/** Points since the last signalled change. */
+const SINCE_CHANGE = 5;
 /** Then the robust scale (RobustScale.SLOTS). */
-const SCALE = 4;
+const SCALE = 6;
 
-export class CusumDetector {
-  readonly options: ChangePointOptions;
-  readonly scale: RobustScale;
-  private readonly v: Float64Array;
-  private readonly at: number;
-  n = 0;
-  /** Float64Array slots this takes in a shared store (see the constructor). */
+export class CusumDetector implements Kernel {
   static readonly SLOTS = SCALE + RobustScale.SLOTS;
-  /** Points since the last signalled change. */
-  sinceChange = 0;
+  readonly slots = CusumDetector.SLOTS;
+  readonly options: ChangePointOptions;
+  private readonly scale: RobustScale;
 
-  /** Keeps its numbers in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
-  constructor(options: Partial<ChangePointOptions> = {}, store?: Float64Array, at = 0) {
+  constructor(options: Partial<ChangePointOptions> = {}) {
     this.options = withDefaults(DEFAULT_CHANGE_POINT, options);
-    this.v = store ?? new Float64Array(CusumDetector.SLOTS);
-    this.at = store ? at : 0;
-    this.v.fill(0, this.at, this.at + SCALE);
-    this.scale = new RobustScale(this.options.scaleAlpha, 4, this.v, this.at + SCALE);
+    this.scale = new RobustScale(this.options.scaleAlpha, 4);
+  }
+
+  init(v: Float64Array, at: number): void {
+    v.fill(0, at, at + SCALE);
+    this.scale.init(v, at + SCALE);
   }
 
   /** The in-control level. */
-  get level(): number {
-    return this.v[this.at + LEVEL];
+  level(v: Float64Array, at: number): number {
+    return v[at + LEVEL];
   }
 
   /** The fast level the in-control one resets to after a change. */
-  get fast(): number {
-    return this.v[this.at + FAST];
+  fast(v: Float64Array, at: number): number {
+    return v[at + FAST];
   }
 
-  get sPos(): number {
-    return this.v[this.at + S_POS];
-  }
-
-  get sNeg(): number {
-    return this.v[this.at + S_NEG];
+  sinceChange(v: Float64Array, at: number): number {
+    return v[at + SINCE_CHANGE];
   }
 
   /**
    * Feeds x; returns the CUSUM statistic in units of h while below 1, and at a signalled change the
    * size of the shift in σ as far as the fast level has followed it yet (at least 1).
    */
-  update(x: number, floor: number): number {
+  update(v: Float64Array, at: number, x: number, floor: number): number {
     const o = this.options;
-    const v = this.v;
-    const at = this.at;
-    this.n++;
-    if (this.n === 1) {
+    const n = ++v[at + N];
+    if (n === 1) {
       v[at + LEVEL] = x;
       v[at + FAST] = x;
       return 0;
     }
     const r = x - v[at + LEVEL];
-    const s = this.scale.sigma;
+    const s = this.scale.sigma(v, at + SCALE);
     let z = r / (s > floor ? s : floor);
     if (z > o.zClip) z = o.zClip;
     else if (z < -o.zClip) z = -o.zClip;
     const sPos = (v[at + S_POS] = Math.max(0, v[at + S_POS] + z - o.k));
     const sNeg = (v[at + S_NEG] = Math.max(0, v[at + S_NEG] - z - o.k));
     const stat = (sPos > sNeg ? sPos : sNeg) / o.h;
-    this.scale.update(r);
-    const a = 1 / this.n > o.slowAlpha ? 1 / this.n : o.slowAlpha;
+    this.scale.update(v, at + SCALE, r);
+    const a = 1 / n > o.slowAlpha ? 1 / n : o.slowAlpha;
     v[at + LEVEL] += a * r;
     v[at + FAST] += o.fastAlpha * (x - v[at + FAST]);
-    this.sinceChange++;
+    v[at + SINCE_CHANGE]++;
     if (stat >= 1) {
       // How far the recent (fast) level has moved from the in-control one, in σ. (The textbook
       // k + S/N estimate saturates at zClip + k and ranked shifts worse on NAB.)
@@ -111,23 +104,9 @@ export class CusumDetector {
       v[at + LEVEL] = v[at + FAST];
       v[at + S_POS] = 0;
       v[at + S_NEG] = 0;
-      this.sinceChange = 0;
+      v[at + SINCE_CHANGE] = 0;
       return shift > 1 ? shift : 1;
     }
     return stat;
-  }
-
-  toState(): EncodedArray {
-    const v = this.v;
-    const at = this.at;
-    return packScalars([v[at + LEVEL], v[at + FAST], v[at + S_POS], v[at + S_NEG], this.n, this.sinceChange, ...this.scale.pack()]);
-  }
-
-  static fromState(options: Partial<ChangePointOptions>, s: EncodedArray, store?: Float64Array, at = 0): CusumDetector {
-    const c = new CusumDetector(options, store, at);
-    const v = unpackScalars(s, 8, 'CusumDetector');
-    [c.v[c.at + LEVEL], c.v[c.at + FAST], c.v[c.at + S_POS], c.v[c.at + S_NEG], c.n, c.sinceChange] = v;
-    c.scale.unpack(v, 6);
-    return c;
   }
 }

@@ -13,9 +13,11 @@
  * small enough to stay in cache; a collision only over-counts (the detector is a little less
  * surprised). Every `decayEvery` updates — and whenever a counter would overflow — all counts are
  * halved, so old habits fade (O(1) amortised).
+ *
+ * A kernel (see kernel.ts) with two parts per series: a few numbers in the caller's Float64Array
+ * and the counters in the caller's Uint16Array, from `tableAt` (`tableSize` of them).
  */
-import { decodeArray, encodeArray, MLInputError } from '../../ml/core/index.js';
-import { packI32, packScalars, unpackI32, unpackScalars, type EncodedArray } from './state-codec.js';
+import type { Kernel } from './kernel.js';
 import { withDefaults } from './shared-options.js';
 
 export interface ContextualOptions {
@@ -43,39 +45,54 @@ function mix(h: number, v: number): number {
   return h ^ (h >>> 15);
 }
 
-/** Context hashes of the current point, per order: scratch shared by all detectors (one thread, recomputed every update). */
+/** Context hashes of the current point, per order: scratch shared by all series (one thread, recomputed every update). */
 let ctxScratch = new Int32Array(8);
 
-export class ContextualDetector {
+/** Slots from `at`: codes held (up to `order`), updates since the last halving, the order that judged the last point, then the last `order` codes, newest first. */
+const HELD = 0;
+const SINCE_DECAY = 1;
+const LAST_ORDER = 2;
+const RECENT = 3;
+
+export class ContextualDetector implements Kernel {
   readonly options: ContextualOptions;
-  private table: Uint16Array;
+  readonly slots: number;
+  /** Counters per series in the Uint16Array. */
+  readonly tableSize: number;
   private readonly mask: number;
-  /** The last `order` codes, newest first. */
-  private readonly recent: Int32Array;
-  private held = 0;
-  private sinceDecay = 0;
-  /** Order of the context that judged the last point (−1: none had support). */
-  lastOrder = -1;
 
   constructor(options: Partial<ContextualOptions> = {}) {
     this.options = withDefaults(DEFAULT_CONTEXTUAL, options);
-    const size = 1 << this.options.tableBits;
-    this.mask = size - 1;
-    this.table = new Uint16Array(size);
-    this.recent = new Int32Array(Math.max(1, this.options.order));
+    this.tableSize = 1 << this.options.tableBits;
+    this.mask = this.tableSize - 1;
+    this.slots = RECENT + Math.max(1, this.options.order);
     if (ctxScratch.length < this.options.order + 1) ctxScratch = new Int32Array(this.options.order + 1);
   }
 
-  private inc(h: number): void {
-    const i = h & this.mask;
-    if (this.table[i] === 0xffff) this.decay();
-    this.table[i]++;
+  /** Zeroes the numbers (the counters are zeroed by {@link initTable}). */
+  init(v: Float64Array, at: number): void {
+    v.fill(0, at, at + this.slots);
+    v[at + LAST_ORDER] = -1;
   }
 
-  private decay(): void {
-    const t = this.table;
-    for (let i = 0; i < t.length; i++) t[i] >>>= 1;
-    this.sinceDecay = 0;
+  initTable(table: Uint16Array, tableAt: number): void {
+    table.fill(0, tableAt, tableAt + this.tableSize);
+  }
+
+  /** Order of the context that judged the last point (−1: none had support). */
+  lastOrder(v: Float64Array, at: number): number {
+    return v[at + LAST_ORDER];
+  }
+
+  private inc(v: Float64Array, at: number, table: Uint16Array, tableAt: number, h: number): void {
+    const i = tableAt + (h & this.mask);
+    if (table[i] === 0xffff) this.decay(v, at, table, tableAt);
+    table[i]++;
+  }
+
+  private decay(v: Float64Array, at: number, table: Uint16Array, tableAt: number): void {
+    for (let i = tableAt, end = tableAt + this.tableSize; i < end; i++) table[i] >>>= 1;
+    v[at + SINCE_DECAY] = 0;
   }
 
   /** Quantises a standardised value to its code. */
@@ -88,59 +105,39 @@ export class ContextualDetector {
   }
 
   /** Scores the standardised value u against its context, then learns it. Returns surprise in [0, 1]. */
-  update(u: number): number {
+  update(v: Float64Array, at: number, table: Uint16Array, tableAt: number, u: number): number {
     const o = this.options;
-    const t = this.table;
     const mask = this.mask;
     const code = this.code(u);
-    const maxK = this.held < o.order ? this.held : o.order;
+    const held = v[at + HELD];
+    const maxK = held < o.order ? held : o.order;
     const ctx = ctxScratch;
     let h = SALT_CTX;
     ctx[0] = h;
     for (let k = 1; k <= maxK; k++) {
-      h = mix(h, this.recent[k - 1] + 1000);
+      h = mix(h, v[at + RECENT + k - 1] + 1000);
       ctx[k] = h;
     }
     let surprise = 1;
-    this.lastOrder = -1;
+    v[at + LAST_ORDER] = -1;
     for (let k = maxK; k >= 0; k--) {
       const c = ctx[k];
-      const total = t[c & mask];
+      const total = table[tableAt + (c & mask)];
       if (total < o.minSupport) continue;
-      const p = t[mix(c ^ SALT_PAIR, code) & mask] / total;
+      const p = table[tableAt + (mix(c ^ SALT_PAIR, code) & mask)] / total;
       surprise = p >= 1 ? 0 : 1 - p;
-      this.lastOrder = k;
+      v[at + LAST_ORDER] = k;
       break;
     }
     for (let k = 0; k <= maxK; k++) {
       const c = ctx[k];
-      this.inc(c);
-      this.inc(mix(c ^ SALT_PAIR, code));
+      this.inc(v, at, table, tableAt, c);
+      this.inc(v, at, table, tableAt, mix(c ^ SALT_PAIR, code));
     }
-    for (let k = this.recent.length - 1; k > 0; k--) this.recent[k] = this.recent[k - 1];
-    this.recent[0] = code;
-    if (this.held < o.order) this.held++;
-    if (++this.sinceDecay >= o.decayEvery) this.decay();
+    for (let k = o.order - 1; k > 0; k--) v[at + RECENT + k] = v[at + RECENT + k - 1];
+    v[at + RECENT] = code;
+    if (held < o.order) v[at + HELD] = held + 1;
+    if (++v[at + SINCE_DECAY] >= o.decayEvery) this.decay(v, at, table, tableAt);
     return surprise;
   }
-
-  toState(): ContextualState {
-    return { table: encodeArray(this.table), recent: packI32(this.recent), s: packScalars([this.held, this.sinceDecay, this.lastOrder]) };
-  }
-
-  static fromState(options: Partial<ContextualOptions>, s: ContextualState): ContextualDetector {
-    const d = new ContextualDetector(options);
-    const table = decodeArray(s.table, 'u16');
-    if (table.length !== d.table.length) throw new MLInputError(`ContextualDetector: state holds ${table.length} counters, options say ${d.table.length}`);
-    d.table = table;
-    d.recent.set(unpackI32(s.recent, d.recent.length, 'ContextualDetector'));
-    [d.held, d.sinceDecay, d.lastOrder] = unpackScalars(s.s, 3, 'ContextualDetector');
-    return d;
-  }
-}
-
-export interface ContextualState {
-  table: EncodedArray;
-  recent: EncodedArray;
-  s: EncodedArray;
 }

@@ -7,10 +7,10 @@
  *   L ← forecast + α·r;     T ← φ·T + β·α·r           (β = 0 gives a plain EWMA)
  *
  * σ_r is a winsorised exponentially weighted mean absolute residual (see RobustScale), so a spike
- * does not teach the detector to expect spikes. O(1) per point, a handful of numbers of state.
+ * does not teach the detector to expect spikes. O(1) per point, seven numbers of state (a kernel: see kernel.ts).
  */
+import type { Kernel } from './kernel.js';
 import { RobustScale } from './rolling-stats.js';
-import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
 import { withDefaults } from './shared-options.js';
 
 export interface EwmaResidualOptions {
@@ -26,94 +26,82 @@ export interface EwmaResidualOptions {
 
 export const DEFAULT_EWMA: EwmaResidualOptions = { alpha: 0.3, beta: 0, phi: 0.9, scaleAlpha: 0.01 };
 
-/** Slots of the packed doubles (one small Float64Array rather than boxed double fields). */
+/** Slots from `at`. */
 const LEVEL = 0;
 const TREND = 1;
 const RESIDUAL = 2;
 const Z = 3;
+const N = 4;
 /** Then the residual scale (RobustScale.SLOTS). */
-const SCALE = 4;
+const SCALE = 5;
 
-export class EwmaResidual {
-  readonly options: EwmaResidualOptions;
-  readonly scale: RobustScale;
-  private readonly v: Float64Array;
-  private readonly at: number;
-  n = 0;
-  /** Float64Array slots this takes in a shared store (see the constructor). */
+export class EwmaResidual implements Kernel {
   static readonly SLOTS = SCALE + RobustScale.SLOTS;
+  readonly slots = EwmaResidual.SLOTS;
+  readonly options: EwmaResidualOptions;
+  private readonly scale: RobustScale;
 
-  /** Keeps its numbers in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
-  constructor(options: Partial<EwmaResidualOptions> = {}, store?: Float64Array, at = 0) {
+  constructor(options: Partial<EwmaResidualOptions> = {}) {
     this.options = withDefaults(DEFAULT_EWMA, options);
-    this.v = store ?? new Float64Array(EwmaResidual.SLOTS);
-    this.at = store ? at : 0;
-    this.v.fill(0, this.at, this.at + SCALE);
-    this.scale = new RobustScale(this.options.scaleAlpha, 4, this.v, this.at + SCALE);
+    this.scale = new RobustScale(this.options.scaleAlpha, 4);
   }
 
-  get level(): number {
-    return this.v[this.at + LEVEL];
+  init(v: Float64Array, at: number): void {
+    v.fill(0, at, at + SCALE);
+    this.scale.init(v, at + SCALE);
   }
 
-  get trend(): number {
-    return this.v[this.at + TREND];
+  level(v: Float64Array, at: number): number {
+    return v[at + LEVEL];
+  }
+
+  trend(v: Float64Array, at: number): number {
+    return v[at + TREND];
   }
 
   /** Residual of the last update. */
-  get residual(): number {
-    return this.v[this.at + RESIDUAL];
+  residual(v: Float64Array, at: number): number {
+    return v[at + RESIDUAL];
   }
 
   /** Standardised residual of the last update. */
-  get z(): number {
-    return this.v[this.at + Z];
+  z(v: Float64Array, at: number): number {
+    return v[at + Z];
   }
 
-  /** The forecast for the next point. */
-  get forecast(): number {
-    return this.n === 0 ? NaN : this.v[this.at + LEVEL] + this.options.phi * this.v[this.at + TREND];
+  /** The residual scale, as a Gaussian σ. */
+  sigma(v: Float64Array, at: number): number {
+    return this.scale.sigma(v, at + SCALE);
+  }
+
+  /** The forecast for the next point (NaN before the first). */
+  forecast(v: Float64Array, at: number): number {
+    return v[at + N] === 0 ? NaN : v[at + LEVEL] + this.options.phi * v[at + TREND];
   }
 
   /**
    * Scores x against the forecast, then learns it. Returns |z| (0 for the first point).
    * `floor` bounds the scale from below (in the value's units) so a flat series does not divide by 0.
    */
-  update(x: number, floor: number): number {
+  update(v: Float64Array, at: number, x: number, floor: number): number {
     const o = this.options;
-    const v = this.v;
-    const at = this.at;
-    if (this.n === 0) {
+    if (v[at + N] === 0) {
       v[at + LEVEL] = x;
-      this.n = 1;
+      v[at + N] = 1;
       v[at + RESIDUAL] = 0;
       v[at + Z] = 0;
       return 0;
     }
     const f = v[at + LEVEL] + o.phi * v[at + TREND];
     const r = x - f;
-    const s = this.scale.sigma;
+    const s = this.scale.sigma(v, at + SCALE);
     const z = r / (s > floor ? s : floor);
     v[at + RESIDUAL] = r;
     v[at + Z] = z;
-    this.scale.update(r);
+    this.scale.update(v, at + SCALE, r);
     v[at + LEVEL] = f + o.alpha * r;
     v[at + TREND] = o.phi * v[at + TREND] + o.beta * o.alpha * r;
-    this.n++;
+    v[at + N]++;
     return z < 0 ? -z : z;
-  }
-
-  toState(): EncodedArray {
-    const v = this.v;
-    const at = this.at;
-    return packScalars([v[at + LEVEL], v[at + TREND], this.n, v[at + RESIDUAL], v[at + Z], ...this.scale.pack()]);
-  }
-
-  static fromState(options: Partial<EwmaResidualOptions>, s: EncodedArray, store?: Float64Array, at = 0): EwmaResidual {
-    const e = new EwmaResidual(options, store, at);
-    const v = unpackScalars(s, 7, 'EwmaResidual');
-    [e.v[e.at + LEVEL], e.v[e.at + TREND], e.n, e.v[e.at + RESIDUAL], e.v[e.at + Z]] = v;
-    e.scale.unpack(v, 5);
-    return e;
   }
 }

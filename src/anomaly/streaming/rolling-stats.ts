@@ -3,10 +3,11 @@
  * a ring buffer, moments over a sliding window, a robust (winsorised) exponentially weighted
  * scale, and extremes over a sliding window kept per block.
  *
- * Each keeps its numbers in typed arrays or plain fields and writes them to a JSON-able state
- * whose round trip is exact (see state-codec.ts).
+ * The last three are kernels (see kernel.ts): one object per configuration, shared by every
+ * series, working on numbers the caller keeps in a Float64Array from slot `at`.
  */
-import { packF64, packScalars, unpackF64, unpackScalars, type EncodedArray } from './state-codec.js';
+import { packF64, unpackF64, type EncodedArray } from './state-codec.js';
+import type { Kernel } from './kernel.js';
 
 /** The last `capacity` values; index 0 of {@link get} is the newest. */
 export class RingBuffer {
@@ -74,150 +75,120 @@ export interface RingBufferState {
 /**
  * Mean and variance of the last `window` values. Sums of (x − shift) are updated by adding the new
  * value and subtracting the evicted one; once per `window` pushes they are recomputed from the
- * buffer around a fresh shift (the current mean), so rounding cannot drift and a large offset
- * cannot cancel the variance away (O(1) amortised). The sums and the window's values share one
- * Float64Array (one block per series instead of an object, a buffer and boxed fields).
+ * ring around a fresh shift (the current mean), so rounding cannot drift and a large offset
+ * cannot cancel the variance away (O(1) amortised).
  */
 const SHIFT = 0;
 const SUM = 1;
 const SUM_SQ = 2;
+/** The ring's next write slot, values held, pushes since the sums were recomputed. */
+const HEAD = 3;
+const HELD = 4;
+const SINCE_RESUM = 5;
 /** Then the window's values, a ring. */
-const MOMENTS_HEAD = 3;
+const MOMENTS_HEAD = 6;
 
-export class WindowMoments {
+export class WindowMoments implements Kernel {
   readonly window: number;
-  private v: Float64Array;
-  /** The ring's next write slot, and values held. */
-  private head = 0;
-  private held = 0;
-  private sinceResum = 0;
+  readonly slots: number;
 
   constructor(window: number) {
     this.window = Math.max(1, Math.floor(window));
-    this.v = new Float64Array(MOMENTS_HEAD + this.window);
+    this.slots = MOMENTS_HEAD + this.window;
   }
 
-  get count(): number {
-    return this.held;
+  init(v: Float64Array, at: number): void {
+    v.fill(0, at, at + this.slots);
   }
 
-  push(x: number): void {
-    const v = this.v;
+  count(v: Float64Array, at: number): number {
+    return v[at + HELD];
+  }
+
+  push(v: Float64Array, at: number, x: number): void {
     const cap = this.window;
-    const slot = MOMENTS_HEAD + this.head;
-    const old = this.held === cap ? v[slot] : NaN;
+    const head = v[at + HEAD];
+    const slot = at + MOMENTS_HEAD + head;
+    const old = v[at + HELD] === cap ? v[slot] : NaN;
     v[slot] = x;
-    this.head = this.head + 1 === cap ? 0 : this.head + 1;
-    if (this.held < cap) this.held++;
-    if (this.held === 1) v[SHIFT] = x;
-    if (++this.sinceResum >= cap) {
-      this.sinceResum = 0;
-      const n = this.held;
+    v[at + HEAD] = head + 1 === cap ? 0 : head + 1;
+    if (v[at + HELD] < cap) v[at + HELD]++;
+    if (v[at + HELD] === 1) v[at + SHIFT] = x;
+    if (++v[at + SINCE_RESUM] >= cap) {
+      v[at + SINCE_RESUM] = 0;
+      const n = v[at + HELD];
       let m = 0;
-      for (let i = 0; i < n; i++) m += this.get(i);
-      const shift = (v[SHIFT] = m / n);
+      for (let i = 0; i < n; i++) m += this.get(v, at, i);
+      const shift = (v[at + SHIFT] = m / n);
       let s = 0;
       let q = 0;
       for (let i = 0; i < n; i++) {
-        const d = this.get(i) - shift;
+        const d = this.get(v, at, i) - shift;
         s += d;
         q += d * d;
       }
-      v[SUM] = s;
-      v[SUM_SQ] = q;
+      v[at + SUM] = s;
+      v[at + SUM_SQ] = q;
       return;
     }
-    const d = x - v[SHIFT];
-    v[SUM] += d;
-    v[SUM_SQ] += d * d;
+    const d = x - v[at + SHIFT];
+    v[at + SUM] += d;
+    v[at + SUM_SQ] += d * d;
     if (old === old) {
-      const e = old - v[SHIFT];
-      v[SUM] -= e;
-      v[SUM_SQ] -= e * e;
+      const e = old - v[at + SHIFT];
+      v[at + SUM] -= e;
+      v[at + SUM_SQ] -= e * e;
     }
   }
 
-  get mean(): number {
-    const n = this.held;
-    return n > 0 ? this.v[SHIFT] + this.v[SUM] / n : 0;
+  mean(v: Float64Array, at: number): number {
+    const n = v[at + HELD];
+    return n > 0 ? v[at + SHIFT] + v[at + SUM] / n : 0;
   }
 
   /** Population variance (never negative). */
-  get variance(): number {
-    const n = this.held;
+  variance(v: Float64Array, at: number): number {
+    const n = v[at + HELD];
     if (n < 2) return 0;
-    const m = this.v[SUM] / n;
-    const v = this.v[SUM_SQ] / n - m * m;
-    return v > 0 ? v : 0;
+    const m = v[at + SUM] / n;
+    const q = v[at + SUM_SQ] / n - m * m;
+    return q > 0 ? q : 0;
   }
 
   /** The value pushed `age` pushes ago (0 = newest); NaN beyond what is held. */
-  get(age: number): number {
-    if (age < 0 || age >= this.held) return NaN;
-    let i = this.head - 1 - age;
+  get(v: Float64Array, at: number, age: number): number {
+    if (age < 0 || age >= v[at + HELD]) return NaN;
+    let i = v[at + HEAD] - 1 - age;
     if (i < 0) i += this.window;
-    return this.v[MOMENTS_HEAD + i];
+    return v[at + MOMENTS_HEAD + i];
   }
-
-  toState(): WindowMomentsState {
-    return { window: this.window, v: packF64(this.v), s: packScalars([this.head, this.held, this.sinceResum]) };
-  }
-
-  static fromState(s: WindowMomentsState): WindowMoments {
-    const w = new WindowMoments(s.window);
-    w.v = unpackF64(s.v, w.v.length, 'WindowMoments');
-    [w.head, w.held, w.sinceResum] = unpackScalars(s.s, 3, 'WindowMoments');
-    return w;
-  }
-}
-
-export interface WindowMomentsState {
-  window: number;
-  /** shift, sum, sum of squares, then the window's values (a ring). */
-  v: EncodedArray;
-  s: EncodedArray;
 }
 
 /**
  * A robust running scale: the exponentially weighted mean absolute deviation of residuals, where
  * each residual is first clipped to `clip` times the current scale, so a burst of outliers cannot
  * inflate the scale it is judged against. For Gaussian residuals the value is about 0.8 σ;
- * {@link sigma} rescales it to σ.
+ * {@link sigma} rescales it to σ. Two slots: the mean absolute deviation and the count.
  */
-export class RobustScale {
-  /** Float64Array slots a scale takes in a shared store (see the constructor). */
+export class RobustScale implements Kernel {
   static readonly SLOTS = 2;
-  readonly alpha: number;
-  readonly clip: number;
-  /** The mean absolute deviation and the count, in `store` at `at` and `at + 1`. */
-  private readonly v: Float64Array;
-  private readonly at: number;
+  readonly slots = RobustScale.SLOTS;
 
-  /**
-   * Keeps its two numbers in `store` from slot `at` when given (a detector packs the scalars it
-   * touches on every point together: one cache line instead of scattered objects), else in an
-   * array of its own.
-   */
-  constructor(alpha: number, clip = 4, store?: Float64Array, at = 0) {
-    this.alpha = alpha;
-    this.clip = clip;
-    this.v = store ?? new Float64Array(RobustScale.SLOTS);
-    this.at = store ? at : 0;
-    this.v[this.at] = 0;
-    this.v[this.at + 1] = 0;
+  constructor(
+    readonly alpha: number,
+    readonly clip = 4,
+  ) {}
+
+  init(v: Float64Array, at: number): void {
+    v[at] = 0;
+    v[at + 1] = 0;
   }
 
-  get mad(): number {
-    return this.v[this.at];
+  mad(v: Float64Array, at: number): number {
+    return v[at];
   }
 
-  get n(): number {
-    return this.v[this.at + 1];
-  }
-
-  update(residual: number): void {
-    const v = this.v;
-    const at = this.at;
+  update(v: Float64Array, at: number, residual: number): void {
     let r = residual < 0 ? -residual : residual;
     const n = ++v[at + 1];
     if (n > 8) {
@@ -229,18 +200,8 @@ export class RobustScale {
   }
 
   /** The scale in units of a Gaussian σ (mean absolute deviation × √(π/2)). */
-  get sigma(): number {
-    return this.v[this.at] * 1.2533141373155001;
-  }
-
-  pack(): number[] {
-    return [this.v[this.at], this.v[this.at + 1]];
-  }
-
-  unpack(v: ArrayLike<number>, at: number): number {
-    this.v[this.at] = v[at];
-    this.v[this.at + 1] = v[at + 1];
-    return at + 2;
+  sigma(v: Float64Array, at: number): number {
+    return v[at] * 1.2533141373155001;
   }
 }
 
@@ -249,114 +210,96 @@ export class RobustScale {
  * block of `blockSize` values are kept in a ring of `blocks` entries, so an update costs O(1)
  * amortised and memory is 2 × blocks numbers. When a block is finished the window's extremes are
  * updated from the incoming and the outgoing block; only when the outgoing block held an extreme
- * is the ring rescanned (at most once per block; rarely, unless the series trends), so the ring's
- * cache lines are seldom touched.
+ * is the ring rescanned (at most once per block; rarely, unless the series trends).
  *
- * A push touches only the running extremes: four doubles, kept apart from the block ring (which is
- * touched once per block), in a store the caller may share — a series detector keeps the running
- * extremes of all its record detectors in one cache line, since when thousands of series take turns
- * every separate allocation (or boxed double field) is one more cache miss per point.
+ * A push touches only the HOT slots (running extremes and counters); the ring, touched once per
+ * block, lies `ringOffset` slots from `at`, so a caller can keep it apart with the other cold
+ * numbers: when thousands of series take turns, each cache line a point touches is a likely miss.
  */
 const CUR_MIN = 0;
 const CUR_MAX = 1;
 const DONE_MIN = 2;
 const DONE_MAX = 3;
+const FILLED = 4;
+const SLOT = 5;
+const IN_BLOCK = 6;
+const EXTREMES_HOT = 7;
 
-export class WindowExtremes {
-  /** Float64Array slots the running extremes take in a shared store (see the constructor). */
-  static readonly SLOTS = 4;
+export class WindowExtremes implements Kernel {
+  /** Slots next to `at` (the ring comes `ringOffset` slots from `at`). */
+  static readonly HOT_SLOTS = EXTREMES_HOT;
   readonly blockSize: number;
   readonly blocks: number;
-  private readonly hot: Float64Array;
-  private readonly at: number;
-  /** Block minima, then block maxima. */
-  private readonly ring: Float64Array;
-  private filled = 0;
-  private slot = 0;
-  private inBlock = 0;
+  /** Ring of block minima, then block maxima, at `at + ringOffset` (right after the hot slots by default). */
+  readonly ringOffset: number;
+  readonly slots: number;
 
-  /** Keeps the running extremes in `store` from slot `at` (SLOTS of them) when given, else in an array of its own. */
-  constructor(blockSize: number, blocks: number, store?: Float64Array, at = 0) {
+  constructor(blockSize: number, blocks: number, ringOffset = EXTREMES_HOT) {
     this.blockSize = Math.max(1, Math.floor(blockSize));
     this.blocks = Math.max(1, Math.floor(blocks));
-    this.ring = new Float64Array(2 * this.blocks);
-    this.hot = store ?? new Float64Array(WindowExtremes.SLOTS);
-    this.at = store ? at : 0;
-    this.hot.set([Infinity, -Infinity, Infinity, -Infinity], this.at);
+    this.ringOffset = ringOffset;
+    this.slots = EXTREMES_HOT + 2 * this.blocks;
   }
 
-  push(x: number): void {
-    const h = this.hot;
-    const at = this.at;
-    if (x < h[at + CUR_MIN]) h[at + CUR_MIN] = x;
-    if (x > h[at + CUR_MAX]) h[at + CUR_MAX] = x;
-    if (++this.inBlock === this.blockSize) {
-      const r = this.ring;
-      const maxs = this.blocks;
-      const evicts = this.filled === this.blocks;
-      const outMin = r[this.slot];
-      const outMax = r[maxs + this.slot];
-      const inMin = h[at + CUR_MIN];
-      const inMax = h[at + CUR_MAX];
-      r[this.slot] = inMin;
-      r[maxs + this.slot] = inMax;
-      this.slot = this.slot + 1 === this.blocks ? 0 : this.slot + 1;
-      if (!evicts) this.filled++;
-      this.inBlock = 0;
-      h[at + CUR_MIN] = Infinity;
-      h[at + CUR_MAX] = -Infinity;
+  /** Slots of the ring alone (when it is placed apart). */
+  get ringSlots(): number {
+    return 2 * this.blocks;
+  }
+
+  init(v: Float64Array, at: number): void {
+    v[at + CUR_MIN] = Infinity;
+    v[at + CUR_MAX] = -Infinity;
+    v[at + DONE_MIN] = Infinity;
+    v[at + DONE_MAX] = -Infinity;
+    v[at + FILLED] = 0;
+    v[at + SLOT] = 0;
+    v[at + IN_BLOCK] = 0;
+    v.fill(0, at + this.ringOffset, at + this.ringOffset + 2 * this.blocks);
+  }
+
+  push(v: Float64Array, at: number, x: number): void {
+    if (x < v[at + CUR_MIN]) v[at + CUR_MIN] = x;
+    if (x > v[at + CUR_MAX]) v[at + CUR_MAX] = x;
+    if (++v[at + IN_BLOCK] === this.blockSize) {
+      const r = at + this.ringOffset;
+      const maxs = r + this.blocks;
+      const slot = v[at + SLOT];
+      const evicts = v[at + FILLED] === this.blocks;
+      const outMin = v[r + slot];
+      const outMax = v[maxs + slot];
+      const inMin = v[at + CUR_MIN];
+      const inMax = v[at + CUR_MAX];
+      v[r + slot] = inMin;
+      v[maxs + slot] = inMax;
+      v[at + SLOT] = slot + 1 === this.blocks ? 0 : slot + 1;
+      if (!evicts) v[at + FILLED]++;
+      v[at + IN_BLOCK] = 0;
+      v[at + CUR_MIN] = Infinity;
+      v[at + CUR_MAX] = -Infinity;
       // Min and max are exact whatever the order they are taken in, so updating them from the
       // blocks coming in and going out gives what a rescan would.
-      if (inMin < h[at + DONE_MIN]) h[at + DONE_MIN] = inMin;
-      else if (evicts && outMin === h[at + DONE_MIN] && inMin !== outMin) h[at + DONE_MIN] = this.rescan(0);
-      if (inMax > h[at + DONE_MAX]) h[at + DONE_MAX] = inMax;
-      else if (evicts && outMax === h[at + DONE_MAX] && inMax !== outMax) h[at + DONE_MAX] = -this.rescan(maxs, -1);
+      if (inMin < v[at + DONE_MIN]) v[at + DONE_MIN] = inMin;
+      else if (evicts && outMin === v[at + DONE_MIN] && inMin !== outMin) v[at + DONE_MIN] = this.rescan(v, at, r, 1);
+      if (inMax > v[at + DONE_MAX]) v[at + DONE_MAX] = inMax;
+      else if (evicts && outMax === v[at + DONE_MAX] && inMax !== outMax) v[at + DONE_MAX] = -this.rescan(v, at, maxs, -1);
     }
   }
 
-  /** Smallest of the `filled` values from `from` in the ring, each multiplied by `sign` (−1: the largest, negated). */
-  private rescan(from: number, sign = 1): number {
-    const r = this.ring;
+  /** Smallest of the `filled` ring values from `from`, each multiplied by `sign` (−1: the largest, negated). */
+  private rescan(v: Float64Array, at: number, from: number, sign: number): number {
+    const filled = v[at + FILLED];
     let m = Infinity;
-    for (let i = 0; i < this.filled; i++) if (sign * r[from + i] < m) m = sign * r[from + i];
+    for (let i = 0; i < filled; i++) if (sign * v[from + i] < m) m = sign * v[from + i];
     return m;
   }
 
   /** Smallest value in the window (Infinity when empty). */
-  get min(): number {
-    const h = this.hot;
-    const at = this.at;
-    return h[at + CUR_MIN] < h[at + DONE_MIN] ? h[at + CUR_MIN] : h[at + DONE_MIN];
+  min(v: Float64Array, at: number): number {
+    return v[at + CUR_MIN] < v[at + DONE_MIN] ? v[at + CUR_MIN] : v[at + DONE_MIN];
   }
 
   /** Largest value in the window (−Infinity when empty). */
-  get max(): number {
-    const h = this.hot;
-    const at = this.at;
-    return h[at + CUR_MAX] > h[at + DONE_MAX] ? h[at + CUR_MAX] : h[at + DONE_MAX];
+  max(v: Float64Array, at: number): number {
+    return v[at + CUR_MAX] > v[at + DONE_MAX] ? v[at + CUR_MAX] : v[at + DONE_MAX];
   }
-
-  toState(): WindowExtremesState {
-    const running = Array.from(this.hot.subarray(this.at, this.at + WindowExtremes.SLOTS));
-    return { blockSize: this.blockSize, blocks: this.blocks, ring: packF64(this.ring), s: packScalars([this.filled, this.slot, this.inBlock, ...running]) };
-  }
-
-  /** Restores a window (its running extremes into `store` from slot `at`, when given: see the constructor). */
-  static fromState(s: WindowExtremesState, store?: Float64Array, at = 0): WindowExtremes {
-    const w = new WindowExtremes(s.blockSize, s.blocks, store, at);
-    w.ring.set(unpackF64(s.ring, w.ring.length, 'WindowExtremes'));
-    const v = unpackScalars(s.s, 3 + WindowExtremes.SLOTS, 'WindowExtremes');
-    [w.filled, w.slot, w.inBlock] = v;
-    w.hot.set(v.subarray(3), w.at);
-    return w;
-  }
-}
-
-export interface WindowExtremesState {
-  blockSize: number;
-  blocks: number;
-  /** Block minima, then block maxima. */
-  ring: EncodedArray;
-  /** filled, slot, inBlock, then the running extremes (current block's min and max, finished blocks' min and max). */
-  s: EncodedArray;
 }

@@ -44,16 +44,17 @@
  * (ARTime 74.9 / 65.2 / 80.4, Numenta HTM 70.1 / 63.1 / 74.3).
  */
 import { MLInputError } from '../../ml/core/index.js';
-import { AnomalyLikelihood, DEFAULT_LIKELIHOOD, type AnomalyLikelihoodOptions, type AnomalyLikelihoodState } from './anomaly-likelihood.js';
+import { decodeArray, encodeArray } from '../../ml/core/index.js';
+import { AnomalyLikelihood, DEFAULT_LIKELIHOOD, type AnomalyLikelihoodOptions } from './anomaly-likelihood.js';
 import { CusumDetector, DEFAULT_CHANGE_POINT, type ChangePointOptions } from './change-point.js';
-import { ContextualDetector, DEFAULT_CONTEXTUAL, type ContextualOptions, type ContextualState } from './contextual.js';
+import { ContextualDetector, DEFAULT_CONTEXTUAL, type ContextualOptions } from './contextual.js';
 import { DEFAULT_EWMA, EwmaResidual, type EwmaResidualOptions } from './ewma-residual.js';
-import { DEFAULT_RECORD, RecordDetector, type RecordDetectorOptions, type RecordDetectorState } from './record-detector.js';
+import { DEFAULT_RECORD, RecordDetector, type RecordDetectorOptions } from './record-detector.js';
 import { RobustScale } from './rolling-stats.js';
-import { DEFAULT_SEASONAL, SeasonalBaseline, type SeasonalBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.js';
+import { DEFAULT_SEASONAL, SeasonalBaseline, type SeasonalBaselineOptions } from './seasonal-baseline.js';
 import { DEFAULT_SHINGLE_ISOLATION, ShingleIsolation, type ShingleIsolationOptions, type ShingleIsolationState } from './shingle-isolation.js';
 import { intern } from './shared-options.js';
-import { packScalars, unpackScalars, type EncodedArray } from './state-codec.js';
+import { packF64, unpackF64, type EncodedArray } from './state-codec.js';
 
 export const COMPONENTS = ['residual', 'change', 'context', 'isolation', 'range', 'level', 'seasonal'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
@@ -202,7 +203,7 @@ export interface SeriesScore {
   accepted: boolean;
 }
 
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const N_COMP = COMPONENTS.length;
 const C_RESIDUAL = 0;
 const C_CHANGE = 1;
@@ -215,8 +216,6 @@ const C_SEASONAL = 6;
 const N_LIKELIHOOD = 4;
 /** Share of variation a season must explain before `expected` follows it. */
 const SEASON_EXPLAINS = 0.8;
-/** Stand-in for a switched-off isolation forest (never fed; keeps the state shape uniform). */
-const TINY_FOREST: ShingleIsolationOptions = Object.freeze({ shingle: 1, buffer: 1, trees: 1, sampleSize: 1, rebuildEvery: 1, seed: 0 });
 /**
  * Per-point scratch: raw surprises and component scores. Shared by all detectors (one thread, and
  * COMP is read back before the next point), so no detector carries its own cold copy.
@@ -227,12 +226,12 @@ const COMP = new Float64Array(N_COMP);
 let lastExpected = NaN;
 
 /**
- * Everything a point reads or writes outside the larger tables lives in one Float64Array per
- * series, `hot`: when thousands of series take turns, each separate allocation (an object, a typed
- * array, a boxed double field) is one more cache miss per point, so few allocations beat many.
- * Layout: the detector's own scalars (LAST_T … SEASONAL_SINCE), its standardising scale, the EWMA
- * and CUSUM members, the running extremes of the three record detectors, then the likelihood steps
- * (their histograms).
+ * A detector keeps every number of every component in one Float64Array, `v` (and the contextual
+ * counters in a Uint16Array over the same buffer): the components are kernels shared by every
+ * series of one configuration (see kernel.ts), so a point touches this series' numbers and
+ * nothing else of its own. The layout puts what a point touches first — the detector's scalars,
+ * the small components, the records' running extremes, the seasonal phases — then the likelihood
+ * histograms, then the rings touched once per block or cycle.
  */
 const LAST_T = 0;
 const INPUT_SCALE = 1;
@@ -245,86 +244,143 @@ const SMOOTH = 5;
 const SEASONAL_RESIDUAL = 6;
 /** Time of the first seasonal prediction (NaN before). */
 const SEASONAL_SINCE = 7;
-const N_SCALARS = 8;
-const AT_SCALE = N_SCALARS;
-const AT_EWMA = AT_SCALE + RobustScale.SLOTS;
-const AT_CUSUM = AT_EWMA + EwmaResidual.SLOTS;
-const AT_RECORDS = AT_CUSUM + CusumDetector.SLOTS;
-const AT_LIKELIHOODS = AT_RECORDS + 3 * RecordDetector.SLOTS;
-const HOT_SLOTS = AT_LIKELIHOODS + N_LIKELIHOOD * AnomalyLikelihood.SLOTS;
-/** In the state: n, skipped, the standardising scale (2 numbers), then the slots. */
-const SCALARS = 4 + N_SCALARS;
+/** Points accepted, points skipped. */
+const N = 8;
+const SKIPPED = 9;
+const N_SCALARS = 10;
 
-/** What every detector of one configuration derives from its options: built once, shared. */
-interface Derived {
+/** What every detector of one configuration shares: its kernels, where each keeps its numbers in `v`, and derived constants. Built once per configuration. */
+interface Layout {
   weights: Float64Array;
-  likelihood: AnomalyLikelihoodOptions[];
   /** An exponential smoother of weight a keeps √(a / (2 − a)) of white noise's σ: the noise of the level and seasonal-residual features. */
   levelNoise: number;
   seasonalNoise: number;
+  scale: RobustScale;
+  ewma: EwmaResidual;
+  cusum: CusumDetector;
+  context: ContextualDetector;
+  range: RecordDetector;
+  level: RecordDetector;
+  seasonalRecord: RecordDetector;
+  seasonal: SeasonalBaseline;
+  /** Per likelihood-calibrated component; null where its weight is 0 (never fed). */
+  likelihoods: Array<AnomalyLikelihood | null>;
+  atScale: number;
+  atEwma: number;
+  atCusum: number;
+  atContext: number;
+  atRange: number;
+  atLevel: number;
+  atSeasonalRecord: number;
+  atSeasonal: number;
+  atLikelihood: Int32Array;
+  slots: number;
+  /** Contextual counters per series (0 when the component is off). */
+  tableSize: number;
 }
-const derivedOf = new WeakMap<SeriesDetectorOptions, Derived>();
-function derive(o: SeriesDetectorOptions): Derived {
-  let d = derivedOf.get(o);
-  if (!d) {
-    d = {
-      weights: Float64Array.from(COMPONENTS.map((c) => o.weights[c])),
-      // Frozen, so every detector's likelihood steps share them (see shared-options).
-      likelihood: COMPONENTS.slice(0, N_LIKELIHOOD).map((c) => Object.freeze(likelihoodOptions(o, c))),
-      levelNoise: Math.sqrt(o.levelAlpha / (2 - o.levelAlpha)),
-      seasonalNoise: Math.sqrt(o.seasonalResidualAlpha / (2 - o.seasonalResidualAlpha)),
-    };
-    derivedOf.set(o, d);
-  }
-  return d;
+
+const layoutOf = new WeakMap<SeriesDetectorOptions, Layout>();
+function layout(o: SeriesDetectorOptions): Layout {
+  let l = layoutOf.get(o);
+  if (l) return l;
+  let next = N_SCALARS;
+  const place = (slots: number) => {
+    const at = next;
+    next += slots;
+    return at;
+  };
+  // Records keep their rings of block extremes at the end (cold); their offsets are known once the rest is placed.
+  const hotRecords = 3 * RecordDetector.HOT_SLOTS;
+  const scale = new RobustScale(o.standardiseAlpha, 4);
+  const ewma = new EwmaResidual(o.ewma);
+  const cusum = new CusumDetector(o.changePoint);
+  const context = new ContextualDetector(o.contextual);
+  const seasonal = new SeasonalBaseline(o.seasonal);
+  const likelihoods = COMPONENTS.slice(0, N_LIKELIHOOD).map((c, i) => (o.weights[c] > 0 ? new AnomalyLikelihood(Object.freeze(likelihoodOptions(o, c))) : null));
+  const atScale = place(scale.slots);
+  const atEwma = place(ewma.slots);
+  const atCusum = place(cusum.slots);
+  const atRange = place(hotRecords);
+  const atLevel = atRange + RecordDetector.HOT_SLOTS;
+  const atSeasonalRecord = atLevel + RecordDetector.HOT_SLOTS;
+  const atContext = place(context.slots);
+  const atSeasonal = place(seasonal.slots);
+  const atLikelihood = Int32Array.from(likelihoods, (k) => (k ? place(k.slots) : -1));
+  const records = [o.range, o.level, o.seasonalRecord].map((r, i) => {
+    const at = atRange + i * RecordDetector.HOT_SLOTS;
+    const ringAt = next;
+    const k = new RecordDetector(r, ringAt - at);
+    next += k.ringSlots;
+    return k;
+  });
+  l = {
+    weights: Float64Array.from(COMPONENTS.map((c) => o.weights[c])),
+    levelNoise: Math.sqrt(o.levelAlpha / (2 - o.levelAlpha)),
+    seasonalNoise: Math.sqrt(o.seasonalResidualAlpha / (2 - o.seasonalResidualAlpha)),
+    scale,
+    ewma,
+    cusum,
+    context,
+    range: records[0],
+    level: records[1],
+    seasonalRecord: records[2],
+    seasonal,
+    likelihoods,
+    atScale,
+    atEwma,
+    atCusum,
+    atContext,
+    atRange,
+    atLevel,
+    atSeasonalRecord,
+    atSeasonal,
+    atLikelihood,
+    slots: next,
+    tableSize: o.weights.context > 0 ? context.tableSize : 0,
+  };
+  layoutOf.set(o, l);
+  return l;
 }
 
 export class SeriesAnomalyDetector {
   readonly options: SeriesDetectorOptions;
-  private seasonal: SeasonalBaseline;
-  private ewma: EwmaResidual;
-  private cusum: CusumDetector;
-  private context: ContextualDetector;
-  private isolation: ShingleIsolation;
-  private range: RecordDetector;
-  private levelRecord: RecordDetector;
-  private seasonalRecord: RecordDetector;
-  private likelihoods: AnomalyLikelihood[];
-  private readonly weights: Float64Array;
-  private readonly derived: Derived;
-  private scale: RobustScale;
-  /** See HOT_SLOTS; the detector's own scalars are its first slots, LAST_T … SEASONAL_SINCE. */
-  private readonly hot = new Float64Array(HOT_SLOTS);
-  private n = 0;
-  private skipped = 0;
+  private readonly k: Layout;
+  /** Every number of the detector and its components (see Layout). */
+  private readonly v: Float64Array;
+  /** The contextual detector's counters (empty when it is off). */
+  private readonly table: Uint16Array;
+  /** The isolation forest: the costliest member and neutral on NAB, so it exists only when weighted in. */
+  private isolation: ShingleIsolation | null;
 
   constructor(options: SeriesDetectorOptionsInput = {}) {
     const o = resolveSeriesOptions(options);
     this.options = o;
-    this.seasonal = new SeasonalBaseline(o.seasonal);
-    this.ewma = new EwmaResidual(o.ewma, this.hot, AT_EWMA);
-    this.cusum = new CusumDetector(o.changePoint, this.hot, AT_CUSUM);
-    this.context = new ContextualDetector(o.contextual);
-    // The forest is the costliest member (and neutral on NAB): it is built only when weighted in.
-    this.isolation = new ShingleIsolation(o.weights.isolation > 0 ? o.isolation : TINY_FOREST);
-    this.hot.set([-Infinity, 0, 0, Infinity, 0, 0, 0, NaN]);
-    this.range = new RecordDetector(o.range, this.hot, AT_RECORDS);
-    this.levelRecord = new RecordDetector(o.level, this.hot, AT_RECORDS + RecordDetector.SLOTS);
-    this.seasonalRecord = new RecordDetector(o.seasonalRecord, this.hot, AT_RECORDS + 2 * RecordDetector.SLOTS);
-    this.derived = derive(o);
-    this.likelihoods = this.derived.likelihood.map((l, i) => new AnomalyLikelihood(l, this.hot, AT_LIKELIHOODS + i * AnomalyLikelihood.SLOTS));
-    this.weights = this.derived.weights;
-    this.scale = new RobustScale(o.standardiseAlpha, 4, this.hot, AT_SCALE);
+    const k = (this.k = layout(o));
+    // One buffer for both arrays: one allocation, one backing store.
+    const buffer = new ArrayBuffer(k.slots * 8 + k.tableSize * 2);
+    const v = (this.v = new Float64Array(buffer, 0, k.slots));
+    this.table = new Uint16Array(buffer, k.slots * 8, k.tableSize);
+    v.set([-Infinity, 0, 0, Infinity, 0, 0, 0, NaN, 0, 0]);
+    k.scale.init(v, k.atScale);
+    k.ewma.init(v, k.atEwma);
+    k.cusum.init(v, k.atCusum);
+    k.range.init(v, k.atRange);
+    k.level.init(v, k.atLevel);
+    k.seasonalRecord.init(v, k.atSeasonalRecord);
+    k.context.init(v, k.atContext);
+    k.seasonal.init(v, k.atSeasonal);
+    k.likelihoods.forEach((l, i) => l?.init(v, k.atLikelihood[i]));
+    this.isolation = o.weights.isolation > 0 ? new ShingleIsolation(o.isolation) : null;
   }
 
   /** Points accepted so far. */
   get count(): number {
-    return this.n;
+    return this.v[N];
   }
 
   /** Points skipped so far (non-finite, or timestamp before the last accepted one). */
   get skippedCount(): number {
-    return this.skipped;
+    return this.v[SKIPPED];
   }
 
   /**
@@ -335,13 +391,13 @@ export class SeriesAnomalyDetector {
     const r = out ?? newScore();
     const o = this.options;
     const c = r.components;
-    const v = this.hot;
+    const v = this.v;
     if (!(value - value === 0) || !(timestampMs - timestampMs === 0) || timestampMs < v[LAST_T]) {
-      this.skipped++;
+      v[SKIPPED]++;
       r.score = 0;
       r.rawScore = 0;
       r.confidence = this.confidence();
-      r.warmingUp = this.n <= o.warmupPoints;
+      r.warmingUp = v[N] <= o.warmupPoints;
       writeComponents(c, null);
       r.expected = NaN;
       r.accepted = false;
@@ -349,7 +405,7 @@ export class SeriesAnomalyDetector {
     }
     const raw = this.step(timestampMs, value);
     let score = raw;
-    if (this.n <= o.warmupPoints) score = 0;
+    if (v[N] <= o.warmupPoints) score = 0;
     else if (v[SINCE_ALARM] <= o.refractoryPoints && raw < v[ALARM_SCORE] + o.refractoryBreakthrough) score *= o.refractoryFactor;
     else if (score >= o.alarmLevel) {
       v[SINCE_ALARM] = 0;
@@ -359,7 +415,7 @@ export class SeriesAnomalyDetector {
     r.score = score < 1 ? score : 1;
     r.rawScore = raw < 1 ? raw : 1;
     r.confidence = this.confidence();
-    r.warmingUp = this.n <= o.warmupPoints;
+    r.warmingUp = v[N] <= o.warmupPoints;
     writeComponents(c, COMP);
     r.expected = lastExpected * (v[INPUT_SCALE] === 0 ? 1 : v[INPUT_SCALE]);
     r.accepted = true;
@@ -376,76 +432,79 @@ export class SeriesAnomalyDetector {
   }
 
   private confidence(): number {
-    const c = this.n / this.options.fullConfidencePoints;
+    const c = this.v[N] / this.options.fullConfidencePoints;
     return c < 1 ? c : 1;
   }
 
   /** One accepted point: every detector scores it, then learns it; returns the combined score. */
   private step(t: number, value: number): number {
     const o = this.options;
-    const w = this.weights;
+    const k = this.k;
+    const w = k.weights;
     const s = SURPRISE;
-    const v = this.hot;
+    const v = this.v;
     v[LAST_T] = t;
     if (v[INPUT_SCALE] === 0 && value !== 0) v[INPUT_SCALE] = Math.pow(2, Math.round(Math.log2(Math.abs(value))));
     const x = v[INPUT_SCALE] === 0 ? 0 : value / v[INPUT_SCALE];
-    this.n++;
-    const first = this.n === 1;
+    const n = ++v[N];
+    const first = n === 1;
     // Scales below `floor` are treated as `floor`, so a flat series never divides by zero.
     const floor = 1e-9 * (Math.abs(v[LEVEL]) + 1e-3);
-    const sigma = this.scale.sigma;
+    const sigma = k.scale.sigma(v, k.atScale);
     const sd = sigma > floor ? sigma : floor;
     let u = first ? 0 : (x - v[LEVEL]) / sd;
     if (u > 1e3) u = 1e3;
     else if (u < -1e3) u = -1e3;
 
-    const forecast = this.ewma.forecast;
-    s[C_RESIDUAL] = this.ewma.update(x, floor);
-    s[C_CHANGE] = w[C_CHANGE] > 0 ? this.cusum.update(x, floor) : 0;
+    const forecast = k.ewma.forecast(v, k.atEwma);
+    s[C_RESIDUAL] = k.ewma.update(v, k.atEwma, x, floor);
+    s[C_CHANGE] = w[C_CHANGE] > 0 ? k.cusum.update(v, k.atCusum, x, floor) : 0;
     // Context and isolation surprises are bounded in [0, 1]; −log2(1 − s) puts them on an open
     // scale so the likelihood step can tell "more surprising than ever" by how much.
     if (w[C_CONTEXT] > 0) {
-      const cs = this.context.update(u);
+      const cs = k.context.update(v, k.atContext, this.table, 0, u);
       s[C_CONTEXT] = -Math.log2(1 - (cs < 0.999 ? cs : 0.999));
     } else s[C_CONTEXT] = 0;
-    if (w[C_ISOLATION] > 0) {
+    if (this.isolation) {
       const is = this.isolation.update(u);
       s[C_ISOLATION] = -Math.log2(1 - (is < 0.999 ? is : 0.999));
     } else s[C_ISOLATION] = 0;
 
     // Records: of the value, of its smoothed level, of its smoothed seasonal residual.
-    const noise = this.ewma.scale.sigma * o.recordNoiseTolerance;
-    s[C_RANGE] = this.range.update(x, floor, noise);
+    const noise = k.ewma.sigma(v, k.atEwma) * o.recordNoiseTolerance;
+    s[C_RANGE] = k.range.update(v, k.atRange, x, floor, noise);
     v[SMOOTH] = first ? x : v[SMOOTH] + o.levelAlpha * (x - v[SMOOTH]);
-    s[C_LEVEL] = this.levelRecord.update(v[SMOOTH], floor, noise * this.derived.levelNoise);
-    const e = this.seasonal.predict(t);
+    s[C_LEVEL] = k.level.update(v, k.atLevel, v[SMOOTH], floor, noise * k.levelNoise);
+    const seasonal = k.seasonal;
+    const e = seasonal.predict(v, k.atSeasonal, t);
+    const ready = seasonal.ready(v, k.atSeasonal);
     // What was expected here, before this point was seen: the season where it explains the series.
-    lastExpected = e === e && this.seasonal.ready && this.seasonal.unexplained < SEASON_EXPLAINS ? e : forecast;
+    lastExpected = e === e && ready && seasonal.unexplained(v, k.atSeasonal) < SEASON_EXPLAINS ? e : forecast;
     s[C_SEASONAL] = 0;
-    if (e === e && this.seasonal.ready) {
+    if (e === e && ready) {
       if (v[SEASONAL_SINCE] !== v[SEASONAL_SINCE]) v[SEASONAL_SINCE] = t;
       v[SEASONAL_RESIDUAL] += o.seasonalResidualAlpha * (x - e - v[SEASONAL_RESIDUAL]);
-      const rec = this.seasonalRecord.update(v[SEASONAL_RESIDUAL], floor, noise * this.derived.seasonalNoise);
-      if (t - v[SEASONAL_SINCE] >= o.seasonalRecordAfterCycles * o.seasonal.periodMs && this.seasonal.unexplained <= o.seasonalMaxUnexplained) s[C_SEASONAL] = rec;
+      const rec = k.seasonalRecord.update(v, k.atSeasonalRecord, v[SEASONAL_RESIDUAL], floor, noise * k.seasonalNoise);
+      if (t - v[SEASONAL_SINCE] >= o.seasonalRecordAfterCycles * o.seasonal.periodMs && seasonal.unexplained(v, k.atSeasonal) <= o.seasonalMaxUnexplained) s[C_SEASONAL] = rec;
     }
-    this.seasonal.observe(t, x);
+    seasonal.observe(v, k.atSeasonal, t, x);
 
     // The slow level and scale that standardise the next value.
     if (first) v[LEVEL] = x;
     else {
-      const a = 1 / this.n > o.standardiseAlpha ? 1 / this.n : o.standardiseAlpha;
-      this.scale.update(x - v[LEVEL]);
+      const a = 1 / n > o.standardiseAlpha ? 1 / n : o.standardiseAlpha;
+      k.scale.update(v, k.atScale, x - v[LEVEL]);
       v[LEVEL] += a * (x - v[LEVEL]);
     }
 
     // Calibrate, weight, combine.
     let raw = 0;
-    const settled = this.n > o.settlePoints;
+    const settled = n > o.settlePoints;
     for (let i = 0; i < N_COMP; i++) {
       let c = 0;
       if (w[i] > 0) {
         if (i >= N_LIKELIHOOD) c = s[i] / o.likelihood.decades;
-        else if (settled && (i !== C_ISOLATION || this.isolation.ready)) c = this.likelihoods[i].update(s[i]);
+        else if (settled && (i !== C_ISOLATION || this.isolation!.ready)) c = k.likelihoods[i]!.update(v, k.atLikelihood[i], s[i]);
         c *= w[i];
       }
       // Kept uncapped here, so a stronger alarm can still break through a refractory period
@@ -456,51 +515,32 @@ export class SeriesAnomalyDetector {
     return raw;
   }
 
-  /**
-   * The detector's whole state as plain JSON; {@link fromState} continues bit for bit. A member
-   * switched off (weight 0) is never fed, so its state is its initial one: it is written as null
-   * and rebuilt fresh (with the defaults that is the isolation forest and its likelihood).
-   */
+  /** The detector's whole state as plain JSON; {@link fromState} continues bit for bit. */
   toState(): SeriesDetectorState {
-    const w = this.weights;
     return {
       kind: 'SeriesAnomalyDetector',
       formatVersion: FORMAT_VERSION,
       options: this.options,
-      seasonal: this.seasonal.toState(),
-      ewma: this.ewma.toState(),
-      cusum: w[C_CHANGE] > 0 ? this.cusum.toState() : null,
-      context: w[C_CONTEXT] > 0 ? this.context.toState() : null,
-      isolation: w[C_ISOLATION] > 0 ? this.isolation.toState() : null,
-      range: this.range.toState(),
-      level: this.levelRecord.toState(),
-      seasonalRecord: this.seasonalRecord.toState(),
-      likelihoods: this.likelihoods.map((l, i) => (w[i] > 0 ? l.toState() : null)),
-      s: packScalars([this.n, this.skipped, ...this.scale.pack(), ...this.hot.subarray(0, N_SCALARS)]),
+      v: packF64(this.v),
+      table: this.table.length > 0 ? encodeArray(this.table) : null,
+      isolation: this.isolation ? this.isolation.toState() : null,
     };
   }
 
   static fromState(s: SeriesDetectorState): SeriesAnomalyDetector {
     if (s?.kind !== 'SeriesAnomalyDetector') throw new MLInputError(`not a SeriesAnomalyDetector state (kind ${String(s?.kind)})`);
     if (s.formatVersion !== FORMAT_VERSION) throw new MLInputError(`SeriesAnomalyDetector state format ${s.formatVersion} is not supported (expected ${FORMAT_VERSION})`);
-    if (!Array.isArray(s.likelihoods) || s.likelihoods.length !== N_LIKELIHOOD) throw new MLInputError(`SeriesAnomalyDetector state has ${s.likelihoods?.length} likelihoods, expected ${N_LIKELIHOOD}`);
     const d = new SeriesAnomalyDetector(s.options);
-    const o = d.options;
-    d.seasonal = SeasonalBaseline.fromState(o.seasonal, s.seasonal);
-    d.ewma = EwmaResidual.fromState(o.ewma, s.ewma, d.hot, AT_EWMA);
-    if (s.cusum) d.cusum = CusumDetector.fromState(o.changePoint, s.cusum, d.hot, AT_CUSUM);
-    if (s.context) d.context = ContextualDetector.fromState(o.contextual, s.context);
-    if (s.isolation) d.isolation = ShingleIsolation.fromState(o.weights.isolation > 0 ? o.isolation : TINY_FOREST, s.isolation);
-    d.range = RecordDetector.fromState(o.range, s.range, d.hot, AT_RECORDS);
-    d.levelRecord = RecordDetector.fromState(o.level, s.level, d.hot, AT_RECORDS + RecordDetector.SLOTS);
-    d.seasonalRecord = RecordDetector.fromState(o.seasonalRecord, s.seasonalRecord, d.hot, AT_RECORDS + 2 * RecordDetector.SLOTS);
-    s.likelihoods.forEach((l, i) => {
-      if (l) d.likelihoods[i] = AnomalyLikelihood.fromState(d.derived.likelihood[i], l, d.hot, AT_LIKELIHOODS + i * AnomalyLikelihood.SLOTS);
-    });
-    const v = unpackScalars(s.s, SCALARS, 'SeriesAnomalyDetector');
-    d.n = v[0];
-    d.skipped = v[1];
-    d.hot.set(v.subarray(d.scale.unpack(v, 2)));
+    d.v.set(unpackF64(s.v, d.v.length, 'SeriesAnomalyDetector'));
+    if (d.table.length > 0) {
+      const table = s.table ? decodeArray(s.table, 'u16') : null;
+      if (!table || table.length !== d.table.length) throw new MLInputError(`SeriesAnomalyDetector: state holds ${table?.length ?? 0} contextual counters, options say ${d.table.length}`);
+      d.table.set(table);
+    }
+    if (d.isolation) {
+      if (!s.isolation) throw new MLInputError('SeriesAnomalyDetector: state lacks the isolation forest its options weight in');
+      d.isolation = ShingleIsolation.fromState(d.options.isolation, s.isolation);
+    }
     return d;
   }
 }
@@ -509,17 +549,12 @@ export interface SeriesDetectorState {
   kind: 'SeriesAnomalyDetector';
   formatVersion: number;
   options: SeriesDetectorOptions;
-  seasonal: SeasonalBaselineState;
-  ewma: EncodedArray;
-  /** Null where the member is switched off (see toState). */
-  cusum: EncodedArray | null;
-  context: ContextualState | null;
+  /** Every number of the detector and its components, in the layout its options give. */
+  v: EncodedArray;
+  /** The contextual counters; null where that component is off. */
+  table: EncodedArray | null;
+  /** Null where the isolation forest is off. */
   isolation: ShingleIsolationState | null;
-  range: RecordDetectorState;
-  level: RecordDetectorState;
-  seasonalRecord: RecordDetectorState;
-  likelihoods: Array<AnomalyLikelihoodState | null>;
-  s: EncodedArray;
 }
 
 function likelihoodOptions(o: SeriesDetectorOptions, c: ComponentName): AnomalyLikelihoodOptions {

@@ -29,23 +29,3 @@ export function unpackF64(e: EncodedArray, expectedLength: number, what: string)
   if (a.length !== expectedLength) throw new MLInputError(`${what}: state array has ${a.length} values, expected ${expectedLength}`);
   return a;
 }
-
-export function packI32(a: Int32Array): EncodedArray {
-  return encodeArray(a);
-}
-
-export function unpackI32(e: EncodedArray, expectedLength: number, what: string): Int32Array {
-  const a = decodeArray(e, 'i32');
-  if (a.length !== expectedLength) throw new MLInputError(`${what}: state array has ${a.length} values, expected ${expectedLength}`);
-  return a;
-}
-
-export function packU32(a: Uint32Array): EncodedArray {
-  return encodeArray(a);
-}
-
-export function unpackU32(e: EncodedArray, expectedLength: number, what: string): Uint32Array {
-  const a = decodeArray(e, 'u32');
-  if (a.length !== expectedLength) throw new MLInputError(`${what}: state array has ${a.length} values, expected ${expectedLength}`);
-  return a;
-}
