@@ -16,9 +16,11 @@
  *      says what the ensemble costs over the cheapest possible detector on this machine.
  *
  * Targets from the issue: ≥ 500,000 points/s and p99 ≤ 20 µs per point. Both orders are reported:
- * one series at a time keeps a detector's ~25 KiB of state in the CPU caches; taking turns over
- * thousands of series (the live case) pays a cache miss for most of the ~100 cache lines a point
- * touches, so it is several times slower on the same core.
+ * one series at a time keeps a detector's ~11 KiB of numbers and 4 KiB of counters in the CPU
+ * caches; taking turns over thousands of series (the live case) finds them cold, and each of the
+ * ~30 cache lines a point touches may be a miss, so it is slower on the same core — by how much
+ * depends on how much of the shared L3 cache the machine's neighbours leave (on this VM it varies
+ * twofold from run to run).
  *
  *   npx tsx bench/anomaly.ts [--series 2000] [--points 1000] [--latency-series 200] [--seed 1]
  */

@@ -111,6 +111,15 @@ export class SeasonalBaseline implements Kernel {
     return v[at + N_COMPARED] >= READY_AFTER;
   }
 
+  /** The first slot (from `at`) of the phase that a point at `t` reads and writes. */
+  phaseSlot(t: number): number {
+    const { periodMs, bins } = this.options;
+    let phase = (t % periodMs) / periodMs;
+    if (phase < 0) phase += 1;
+    const b = Math.floor(phase * bins);
+    return HEAD_SLOTS + (b < bins ? b : bins - 1) * PER_BIN;
+  }
+
   /** Expected value at `t` (NaN while its phases have too few cycles); also stored as `expected`. */
   predict(v: Float64Array, at: number, t: number): number {
     const { periodMs, bins } = this.options;
