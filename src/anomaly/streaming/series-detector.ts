@@ -222,8 +222,14 @@ const SEASON_EXPLAINS = 0.8;
  */
 const SURPRISE = new Float64Array(N_COMP);
 const COMP = new Float64Array(N_COMP);
-/** The value expected for the last accepted point, in internal units (scratch like COMP). */
-let lastExpected = NaN;
+/**
+ * Scalar scratch like COMP: the value expected for the last accepted point (internal units), and
+ * the sink of step's pre-loads. In a typed array, since a double stored in a module-level `let`
+ * is boxed: one allocation per point.
+ */
+const SCRATCH = new Float64Array(2);
+const LAST_EXPECTED = 0;
+const TOUCH_SINK = 1;
 
 /**
  * A detector keeps every number of every component in one Float64Array, `v` (and the contextual
@@ -359,8 +365,6 @@ function touchList(headEnd: number, atLikelihood: Int32Array, likelihoods: Array
   });
   return Int32Array.from(slots);
 }
-/** Where the pre-loads of step go, so the compiler cannot drop them. */
-let touchSink = 0;
 
 export class SeriesAnomalyDetector {
   readonly options: SeriesDetectorOptions;
@@ -437,7 +441,7 @@ export class SeriesAnomalyDetector {
     r.confidence = this.confidence();
     r.warmingUp = v[N] <= o.warmupPoints;
     writeComponents(c, COMP);
-    r.expected = lastExpected * (v[INPUT_SCALE] === 0 ? 1 : v[INPUT_SCALE]);
+    r.expected = SCRATCH[LAST_EXPECTED] * (v[INPUT_SCALE] === 0 ? 1 : v[INPUT_SCALE]);
     r.accepted = true;
     return r;
   }
@@ -469,7 +473,7 @@ export class SeriesAnomalyDetector {
     const touch = k.touch;
     let sink = v[k.atSeasonal + k.seasonal.phaseSlot(t)];
     for (let i = 0; i < touch.length; i++) sink += v[touch[i]];
-    touchSink = sink;
+    SCRATCH[TOUCH_SINK] = sink; // kept, so the compiler cannot drop the loads
     v[LAST_T] = t;
     if (v[INPUT_SCALE] === 0 && value !== 0) v[INPUT_SCALE] = Math.pow(2, Math.round(Math.log2(Math.abs(value))));
     const x = v[INPUT_SCALE] === 0 ? 0 : value / v[INPUT_SCALE];
@@ -506,7 +510,7 @@ export class SeriesAnomalyDetector {
     const e = seasonal.predict(v, k.atSeasonal, t);
     const ready = seasonal.ready(v, k.atSeasonal);
     // What was expected here, before this point was seen: the season where it explains the series.
-    lastExpected = e === e && ready && seasonal.unexplained(v, k.atSeasonal) < SEASON_EXPLAINS ? e : forecast;
+    SCRATCH[LAST_EXPECTED] = e === e && ready && seasonal.unexplained(v, k.atSeasonal) < SEASON_EXPLAINS ? e : forecast;
     s[C_SEASONAL] = 0;
     if (e === e && ready) {
       if (v[SEASONAL_SINCE] !== v[SEASONAL_SINCE]) v[SEASONAL_SINCE] = t;
