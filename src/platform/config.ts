@@ -39,7 +39,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { env: 'NOVACRON_ANOMALY_LIVE', default: 'true', meaning: 'Score every ingested telemetry sample with its series\' streaming anomaly detector and record anomalies and incidents.' },
   { env: 'NOVACRON_ANOMALY_THRESHOLD', default: '0.5', meaning: 'Anomaly score at or above which a sample is an anomaly. Scores are log-scaled surprise, about −log10(tail probability)/8 against the series\' own history: 0.5 ≈ one in 10⁴. Request sensitivity moves it (0.5 keeps it).' },
   { env: 'NOVACRON_ANOMALY_MAX_SERIES', default: '100000', meaning: 'Most series with live detector state in memory; the least recently updated are checkpointed and evicted beyond it.' },
-  { env: 'NOVACRON_ANOMALY_CHECKPOINT_INTERVAL_S', default: '300', meaning: 'How often changed detector state (about 22 KB per series) is checkpointed to the database; a graceful shutdown saves everything, a crash loses at most this much learning.' },
+  { env: 'NOVACRON_ANOMALY_CHECKPOINT_INTERVAL_S', default: '300', meaning: 'How often changed detector state (about 21 KB per series) is checkpointed to the database; a graceful shutdown saves everything, a crash loses at most this much learning.' },
   { env: 'NOVACRON_ANOMALY_RETENTION_DAYS', default: '90', meaning: 'Anomalies and resolved incidents older than this are deleted by the hourly sweep (0 keeps everything).' },
   { env: 'NOVACRON_INCIDENT_WINDOW_S', default: '600', meaning: 'Anomalies this close in time that share a correlation key join one incident.' },
   { env: 'NOVACRON_INCIDENT_RESOLVE_S', default: '900', meaning: 'An incident with no new anomaly for this long is resolved.' },

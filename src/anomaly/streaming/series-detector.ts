@@ -402,6 +402,11 @@ export class SeriesAnomalyDetector {
     return this.v[N];
   }
 
+  /** Bytes of numbers and counters this series keeps (the isolation forest, when on, not counted). */
+  get stateBytes(): number {
+    return this.v.byteLength + this.table.byteLength;
+  }
+
   /** Points skipped so far (non-finite, or timestamp before the last accepted one). */
   get skippedCount(): number {
     return this.v[SKIPPED];
