@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { datasetPath } from '../../eval/lib/datasets-dir.js';
 import { BACKBLAZE_FOLDER, loadBackblaze } from '../../eval/failure/backblaze.js';
-import { evaluateBackblaze, type Scorer } from '../../eval/failure/backblaze-eval.js';
+import { beatsRule, evaluateBackblaze, type Scorer } from '../../eval/failure/backblaze-eval.js';
 import { GradientBoostedTrees } from '../../src/ml/tree/index.js';
 
 /**
  * A CI slice of `npm run eval:failure` (Backblaze part): the same drive-level 5-fold protocol with
  * a lighter boosted-tree model (80 rounds), seed 1.
  * Checked: the relabelled data (534 drives, 79 failures), the rule's own figures at lead 0
- * (51/79 caught, 18/455 healthy alarmed — as PROVENANCE.md gives them), and that the model ranks
- * failing drives far better than the rule at every lead (ROC AUC, threshold-free, the figure that
- * moves least between seeds) and catches more of them on the failure day.
+ * (51/79 caught, 18/455 healthy alarmed — as PROVENANCE.md gives them), that the model ranks
+ * failing drives far better than the rule at every lead (ROC AUC) and catches more of them at the
+ * rule's FAR at every lead (full eval, seeds 1, 4, 7: 77.6–79.7 % vs 64.6 % on the failure day,
+ * 49.8–50.2 % vs 40.3 % seven days ahead).
  */
 const present = fs.existsSync(datasetPath(BACKBLAZE_FOLDER));
 
@@ -32,7 +33,9 @@ describe.skipIf(!present)('Backblaze failure prediction (drive-level CV)', () =>
     expect(r.rule.points[0]).toMatchObject({ lead: 0, caught: 51, failed: 79, alarmed: 18, healthy: 455 });
     const model = r.models[0];
     for (const p of r.rule.points) expect(model.auc[p.lead]).toBeGreaterThan(r.rule.auc[p.lead] + 0.1);
-    expect(model.points[0].fdr).toBeGreaterThan(r.rule.points[0].fdr);
-    expect(model.points[0].far).toBeLessThanOrEqual(r.rule.points[0].far);
+    // The issue's bar: more failed drives caught at no more healthy drives alarmed, at every lead.
+    expect(beatsRule(r.rule, model)).toBe(true);
+    // Thresholds set on training drives alone keep the healthy drives alarmed near the rule's share.
+    for (const [j, p] of model.points.entries()) expect(p.far).toBeLessThan(r.rule.points[j].far * 1.5);
   }, 120_000);
 });
