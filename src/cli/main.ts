@@ -5,6 +5,7 @@ import { createApiKey } from '../platform/auth/api-keys.js';
 import { ConfigError, loadConfig, ROLES, type Role } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { closePlatform, migratePlatform, openPlatform } from '../platform/platform.js';
+import { EngineRequestError, exportSimulation, FleetSimulator } from '../sim/index.js';
 import { VERSION } from '../version.js';
 import { serve } from './serve.js';
 
@@ -18,6 +19,11 @@ Usage:
                                          create an API key and print it (shown only once)
   novacron-ai keys list                  list API keys (never their secrets)
   novacron-ai keys revoke <id>           revoke an API key
+  novacron-ai simulate --out DIR [--seed N] [--hosts N] [--days N] [--step SECONDS] [--start TIME]
+                       [--post URL [--api-key KEY]] [--batch SAMPLES]
+                                         simulate a fleet with failures: write telemetry.ndjson,
+                                         inventory.json, events.ndjson and truth.json to DIR and/or
+                                         POST them to a running engine (see docs/simulator.md)
   novacron-ai --version | --help
 
 Configuration is read from environment variables; see the README's configuration table.`;
@@ -67,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'keys':
       return keys(config, logger, rest);
+    case 'simulate':
+      return simulate(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -109,6 +117,77 @@ async function keys(config: ReturnType<typeof loadConfig>, logger: ReturnType<ty
   } finally {
     await closePlatform(platform, 0);
   }
+}
+
+async function simulate(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const parse = () => parseArgs({
+    args,
+    options: {
+      seed: { type: 'string' },
+      hosts: { type: 'string' },
+      days: { type: 'string' },
+      step: { type: 'string' },
+      start: { type: 'string' },
+      out: { type: 'string' },
+      post: { type: 'string' },
+      'api-key': { type: 'string' },
+      batch: { type: 'string' },
+    },
+  });
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse().values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const number = (name: keyof typeof values): number | undefined => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${raw}")`);
+    return n;
+  };
+  if (!values.out && !values.post) throw new UsageError('simulate needs --out DIR, --post URL, or both');
+  if (values.post !== undefined && !URL.canParse(values.post)) throw new UsageError(`--post must be a URL such as http://localhost:8093 (got "${values.post}")`);
+  let sim: FleetSimulator;
+  try {
+    // Digits are epoch ms; anything else RFC 3339.
+    const start = values.start === undefined ? undefined : /^\d+$/.test(values.start) ? Number(values.start) : values.start;
+    sim = new FleetSimulator({ seed: number('seed'), hosts: number('hosts'), days: number('days'), stepSeconds: number('step'), start });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+  // The engine's own limits by default, so every body is one it accepts.
+  const maxSamples = number('batch') ?? config.telemetryMaxBatch;
+  if (!Number.isInteger(maxSamples) || maxSamples < 1) throw new UsageError('--batch must be a positive integer');
+  const began = performance.now();
+  let summary: Awaited<ReturnType<typeof exportSimulation>>;
+  try {
+    summary = await exportSimulation(sim, {
+      outDir: values.out,
+      post: values.post ? { url: values.post, apiKey: values['api-key'] ?? process.env.NOVACRON_API_KEY } : undefined,
+      maxSamples,
+      maxInventoryBatch: config.inventoryMaxBatch,
+    });
+  } catch (err) {
+    // The engine's answer says what went wrong; a stack trace would not.
+    if (!(err instanceof EngineRequestError)) throw err;
+    console.error(`novacron-ai: ${err.message}`);
+    return 1;
+  }
+  const o = sim.options;
+  const modes = Object.entries(summary.failures).map(([m, n]) => `${m} ${n}`).join(', ');
+  console.log(`seed ${o.seed}: ${summary.hosts} hosts, ${summary.vms} VMs, ${o.days} day${o.days === 1 ? '' : 's'} from ${new Date(o.start).toISOString()} at ${o.stepSeconds} s`);
+  console.log(`${summary.samples} samples in ${summary.bodies} bodies, ${summary.events} events, ${summary.benign} benign look-alikes`);
+  console.log(`failures: ${modes} (${summary.suddenFailures} without precursor)`);
+  if (values.out) console.log(`wrote ${values.out}/{telemetry.ndjson,inventory.json,events.ndjson,truth.json}`);
+  const p = summary.posted;
+  if (p) {
+    console.log(`posted to ${values.post}: ${p.nodes} nodes, ${p.vms} VMs, ${p.accepted} samples accepted (${p.stored} new, ${p.duplicates} duplicates, ${p.rejected} rejected), ${p.events} events; ${p.retriedRequests} requests retried`);
+  }
+  console.error(`took ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  return p && p.rejected > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

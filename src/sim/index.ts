@@ -1,0 +1,12 @@
+export { FleetSimulator, simulateFleet, DEFAULT_MAX_BATCH_SAMPLES, IN_MEMORY_SAMPLE_LIMIT, type SimulationResult } from './fleet-simulator.js';
+export { resolveOptions, DEFAULT_FAILURE_MODES, DEFAULT_START, FAILURE_MODES, type FailureMode, type FailureModeOptions, type ResolvedSimulationOptions, type SimulationOptions } from './options.js';
+export { truthToJson, BENIGN_KINDS, type BenignKind, type BenignTruth, type FailureTruth, type GroundTruth, type GroundTruthJson } from './ground-truth.js';
+export { HOST_METRICS, VM_METRICS } from './metric-set.js';
+export { bodySamples, type SimIngestBody, type SimSeries, type TelemetryBlock } from './telemetry-stream.js';
+export type { SimInventory } from './inventory.js';
+export type { TimedEvent } from './operational-events.js';
+export type { LogNormalMinutes } from './random-draws.js';
+export { exportSimulation, type ExportOptions, type ExportSummary } from './export-simulation.js';
+export { EngineClient, EngineRequestError, type EngineClientOptions } from './engine-client.js';
+export { SimulationWriter, OUTPUT_FILES } from './output-files.js';
+export { joinSeries, valuesBetween, type JoinedSeries } from './series-index.js';
