@@ -53,6 +53,16 @@ describe('scoreAlerts (H = 30, L = 15 min)', () => {
     const s = scoreAlerts([alert('a', 72), alert('a', 80)], failures.slice(0, 1), 1);
     expect(s.medianLeadMs).toBe(28 * MIN);
   });
+
+  it('a long alert still raised inside the useful range warns in time, with its whole lead', () => {
+    // Raised from 10 h before the failure until 20 min before it: one true alert, 10 h of lead.
+    const long = { entityId: 'a', start: 100 * MIN - 600 * MIN, end: 80 * MIN, windows: 100 };
+    const s = scoreAlerts([long], failures.slice(0, 1), 1);
+    expect(s).toMatchObject({ warnedInTime: 1, trueAlerts: 1, falseAlerts: 0, medianLeadMs: 600 * MIN });
+    // Ended 2 h before the failure: neither in time nor true.
+    const old = { ...long, end: -20 * MIN };
+    expect(scoreAlerts([old], failures.slice(0, 1), 1)).toMatchObject({ warnedInTime: 0, trueAlerts: 0 });
+  });
 });
 
 describe('thresholdForBudget', () => {

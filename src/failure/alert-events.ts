@@ -6,12 +6,15 @@
  * operator wants one page, not one per minute).
  *
  * Outcome of an alert, against the failures:
- *   - true   a failure of the entity starts within (alert start + 0, alert start + horizon] — the alert
- *            preceded it (its lead is failedAt − alert start);
+ *   - true   a failure of the entity starts while it is raised or within the horizon after its
+ *            last alarm: in (start, end + horizon];
  *   - false  otherwise.
- * A failure is warned in time when some alert starts in [failedAt − horizon, failedAt − minLead]:
- * early enough to act, not so early it is unrelated. Event recall = failures warned in time /
- * failures; false alarms per entity-day = false alerts / observed entity-days.
+ * A failure is warned in time when an alert is raised at some moment of [failedAt − horizon,
+ * failedAt − minLead] — it started by failedAt − minLead (early enough to act) and was still
+ * raised at failedAt − horizon or later (not an old alert that ended long before). Its lead is
+ * failedAt − its start: a disk alarming for hours before it fails was warned hours ahead.
+ * Event recall = failures warned in time / failures; false alarms per entity-day = false alerts /
+ * observed entity-days.
  */
 import { MLInputError } from '../ml/core/index.js';
 import { resolveLeadTime, type FailureInterval, type LeadTimeOptions } from './labels.js';
@@ -81,13 +84,13 @@ export interface EventScores {
 export function scoreAlerts(alerts: readonly Alert[], failures: readonly FailureInterval[], entityDays: number, options: Partial<LeadTimeOptions> = {}): EventScores {
   const { horizonMs: H, minLeadMs: L } = resolveLeadTime(options);
   if (!(entityDays > 0)) throw new MLInputError(`entityDays must be > 0, got ${entityDays}`);
-  const alertsBy = new Map<string, number[]>();
+  const alertsBy = new Map<string, Alert[]>();
   for (const a of alerts) {
     let list = alertsBy.get(a.entityId);
     if (!list) alertsBy.set(a.entityId, (list = []));
-    list.push(a.start);
+    list.push(a);
   }
-  for (const list of alertsBy.values()) list.sort((a, b) => a - b);
+  for (const list of alertsBy.values()) list.sort((a, b) => a.start - b.start);
   const failuresBy = new Map<string, number[]>();
   for (const f of failures) {
     let list = failuresBy.get(f.entityId);
@@ -103,18 +106,18 @@ export function scoreAlerts(alerts: readonly Alert[], failures: readonly Failure
     let m = modes.get(mode);
     if (!m) modes.set(mode, (m = { failures: 0, leads: [] }));
     m.failures++;
-    // The earliest alert in the useful range gives the lead the operator had.
-    const first = (alertsBy.get(f.entityId) ?? []).find((s) => s >= f.failedAt - H && s <= f.failedAt - L);
+    // The earliest alert raised within the useful range gives the lead the operator had.
+    const first = (alertsBy.get(f.entityId) ?? []).find((a) => a.start <= f.failedAt - L && a.end >= f.failedAt - H);
     if (first !== undefined) {
       warned++;
-      leads.push(f.failedAt - first);
-      m.leads.push(f.failedAt - first);
+      leads.push(f.failedAt - first.start);
+      m.leads.push(f.failedAt - first.start);
     }
   }
   let trueAlerts = 0;
   for (const a of alerts) {
     const fs = failuresBy.get(a.entityId) ?? [];
-    if (fs.some((t) => t > a.start && t <= a.start + H)) trueAlerts++;
+    if (fs.some((t) => t > a.start && t <= a.end + H)) trueAlerts++;
   }
   const falseAlerts = alerts.length - trueAlerts;
   const byMode: EventScores['byMode'] = {};
