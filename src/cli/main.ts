@@ -5,7 +5,7 @@ import { createApiKey } from '../platform/auth/api-keys.js';
 import { ConfigError, loadConfig, ROLES, type Role } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { closePlatform, migratePlatform, openPlatform } from '../platform/platform.js';
-import { EngineRequestError, exportSimulation, FleetSimulator } from '../sim/index.js';
+import type { FleetSimulator } from '../sim/index.js';
 import { VERSION } from '../version.js';
 import { serve } from './serve.js';
 
@@ -148,6 +148,8 @@ async function simulate(config: ReturnType<typeof loadConfig>, args: string[]): 
     return n;
   };
   if (!values.out && !values.post) throw new UsageError('simulate needs --out DIR, --post URL, or both');
+  // Loaded here, not at the top: `serve` must not pay for the simulator at start-up.
+  const { EngineRequestError, exportSimulation, FleetSimulator } = await import('../sim/index.js');
   if (values.post !== undefined && !URL.canParse(values.post)) throw new UsageError(`--post must be a URL such as http://localhost:8093 (got "${values.post}")`);
   let sim: FleetSimulator;
   try {

@@ -36,14 +36,14 @@ export async function openPlatform(config: Config, logger: Logger, opts: OpenOpt
   const database = await openDatabase(config);
   try {
     const store = new Store(database);
-    const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const platform: Platform = {
       config,
       logger,
       database,
       store,
       metrics: new MetricsRegistry(),
-      jobs: createJobQueue(config, store, logger),
+      jobs: await createJobQueue(config, store, logger),
       envelope: new EnvelopeRegistry(),
       authenticator: new Authenticator(config, store),
       redis,

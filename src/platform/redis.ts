@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
 /**
@@ -6,7 +6,9 @@ import type { Logger } from './logger.js';
  * Errors are logged, never thrown into the process: the engine reports Redis as down and
  * keeps serving what does not need it.
  */
-export function connectRedis(url: string, logger: Logger): Redis {
+export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // Loaded only when Redis is configured (see jobs/index.ts).
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
   let lastLogged = 0;
   redis.on('error', (err) => {
