@@ -20,19 +20,28 @@ describe('StackedScore', () => {
     expect(s.weights[0]).toBeGreaterThan(s.weights[1]);
     const combined = s.scoreAll([a, b, c]);
     for (const m of [a, b, c]) expect(averagePrecision(y, combined)).toBeGreaterThanOrEqual(averagePrecision(y, m) - 1e-9);
-    for (const x of combined) expect(x >= 0 && x <= 1).toBe(true);
+    for (const x of combined) expect(Number.isFinite(x)).toBe(true);
   });
 
-  it('round-trips through JSON and ranks NaN as no evidence', () => {
+  it('keeps the order of the top scores beyond anything seen in validation (no saturation)', () => {
+    const s = StackedScore.fit(['a'], [a], y);
+    const top = Math.max(...a);
+    const above = [top + (1 - top) / 3, top + (2 * (1 - top)) / 3];
+    expect(s.score([above[1]])).toBeGreaterThan(s.score([above[0]]));
+    expect(s.score([above[0]])).toBeGreaterThan(s.score([top]));
+  });
+
+  it('round-trips through JSON and reads NaN as no evidence (the validation median)', () => {
     const s = StackedScore.fit(['a', 'b'], [a, b], y);
     const t = StackedScore.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
     expect(t.score([a[5], b[5]])).toBe(s.score([a[5], b[5]]));
     expect(t.score([NaN, NaN])).toBe(0);
+    expect(Math.abs(t.score([0.5, 0]))).toBeLessThan(Math.abs(t.score([0.999, 300])));
   });
 
   it('rejects what it cannot learn from', () => {
     expect(() => StackedScore.fit(['a'], [a], new Float64Array(n))).toThrow(/positives and negatives/);
     expect(() => StackedScore.fit(['a', 'b'], [a], y)).toThrow(/member names/);
-    expect(() => StackedScore.fromJSON({ members: ['a'], weights: [], reference: [] })).toThrow(/malformed/);
+    expect(() => StackedScore.fromJSON({ members: ['a'], weights: [], scales: [] })).toThrow(/malformed/);
   });
 });

@@ -1,10 +1,14 @@
 /**
  * The ensemble's combiner: a weighted average of the members' scores, each first put on a common
- * scale (its rank among the member's own validation scores, an ECDF), with weights learned on
- * validation data by maximising average precision.
+ * scale, with weights learned on validation data by maximising average precision.
  *
- * Why ranks: the members speak different units (a boosted tree's probability, an isolation score,
- * an LSTM's sigmoid), and a raw average would let the widest-ranging member dominate. Why average
+ * The common scale: a member whose validation scores all lie in [0, 1] (a probability, an
+ * isolation score) is read as log-odds, then every member is centred on its validation median and
+ * divided by the spread between its 5th and 95th percentiles. Why: the members speak different
+ * units (a boosted tree's probability, an isolation score, an LSTM's sigmoid), and a raw average
+ * would let the widest-ranging member dominate. Why not ranks (an earlier version): a rank
+ * saturates at the top of the validation scores, and the alarm threshold of a one-false-alarm-a-
+ * month budget lives exactly there, among the top 0.1 % of windows. Why average
  * precision: failures are rare, and the combiner should order the few positives above the many
  * negatives, which AP rewards and accuracy does not. Weights live on the simplex (non-negative,
  * summing to 1) and are found by pairwise coordinate ascent — moving weight from one member to
@@ -14,21 +18,27 @@
 import { MLInputError } from '../ml/core/index.js';
 import { averagePrecision } from '../ml/metrics/index.js';
 
-/** Validation scores kept per member to rank new scores against. */
-const MAX_REFERENCE = 1024;
+/** Log-odds are clipped here so that a probability of exactly 0 or 1 stays finite. */
+const LOGIT_EPS = 1e-9;
+
+/** How one member's score is put on the common scale. */
+export interface MemberScale {
+  logit: boolean;
+  centre: number;
+  spread: number;
+}
 
 export interface StackedScoreState {
   members: string[];
   weights: number[];
-  /** Per member, ascending reference scores (a subsample of its validation scores). */
-  reference: number[][];
+  scales: MemberScale[];
 }
 
 export class StackedScore {
   private constructor(
     readonly members: readonly string[],
     readonly weights: Float64Array,
-    private readonly reference: Float64Array[],
+    private readonly scales: readonly MemberScale[],
   ) {}
 
   /**
@@ -42,8 +52,8 @@ export class StackedScore {
     let positives = 0;
     for (let i = 0; i < n; i++) positives += y[i] === 1 ? 1 : 0;
     if (positives === 0 || positives === n) throw new MLInputError('StackedScore: validation data needs both positives and negatives');
-    const reference = scores.map((s) => referenceOf(s));
-    const ranked = scores.map((s, m) => Float64Array.from(s as ArrayLike<number>, (x) => rank(reference[m], x)));
+    const scales = scores.map((s) => scaleOf(s));
+    const ranked = scores.map((s, m) => Float64Array.from(s as ArrayLike<number>, (x) => standardise(scales[m], x)));
     const M = members.length;
     const w = new Float64Array(M).fill(1 / M);
     const combined = new Float64Array(n);
@@ -74,13 +84,13 @@ export class StackedScore {
       }
     }
     for (let m = 0; m < M; m++) if (w[m] < 1e-9) w[m] = 0;
-    return new StackedScore([...members], w, reference);
+    return new StackedScore([...members], w, scales);
   }
 
-  /** The combined score in [0, 1] of one row's member scores (in `members` order). */
+  /** The combined score of one row's member scores (in `members` order): unbounded, higher is riskier. */
   score(memberScores: ArrayLike<number>): number {
     let s = 0;
-    for (let m = 0; m < this.members.length; m++) if (this.weights[m] > 0) s += this.weights[m] * rank(this.reference[m], memberScores[m]);
+    for (let m = 0; m < this.members.length; m++) if (this.weights[m] > 0) s += this.weights[m] * standardise(this.scales[m], memberScores[m]);
     return s;
   }
 
@@ -97,34 +107,33 @@ export class StackedScore {
   }
 
   toJSON(): StackedScoreState {
-    return { members: [...this.members], weights: Array.from(this.weights), reference: this.reference.map((r) => Array.from(r)) };
+    return { members: [...this.members], weights: Array.from(this.weights), scales: this.scales.map((x) => ({ ...x })) };
   }
 
   static fromJSON(s: StackedScoreState): StackedScore {
-    if (!s || !Array.isArray(s.members) || s.weights?.length !== s.members.length || s.reference?.length !== s.members.length) throw new MLInputError('StackedScore: malformed state');
-    return new StackedScore(s.members, Float64Array.from(s.weights), s.reference.map((r) => Float64Array.from(r)));
+    const ok = (x: MemberScale) => x && typeof x.logit === 'boolean' && Number.isFinite(x.centre) && x.spread > 0;
+    if (!s || !Array.isArray(s.members) || s.weights?.length !== s.members.length || s.scales?.length !== s.members.length || !s.scales.every(ok)) throw new MLInputError('StackedScore: malformed state');
+    return new StackedScore(s.members, Float64Array.from(s.weights), s.scales);
   }
 }
 
-/** Up to MAX_REFERENCE evenly spaced order statistics of the finite scores. */
-function referenceOf(s: ArrayLike<number>): Float64Array {
-  const finite = Array.from(s as ArrayLike<number>).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+function scaleOf(s: ArrayLike<number>): MemberScale {
+  const finite = Array.from(s as ArrayLike<number>).filter((x) => Number.isFinite(x));
   if (finite.length === 0) throw new MLInputError('StackedScore: a member has no finite validation score');
-  if (finite.length <= MAX_REFERENCE) return Float64Array.from(finite);
-  return Float64Array.from({ length: MAX_REFERENCE }, (_, i) => finite[Math.round((i * (finite.length - 1)) / (MAX_REFERENCE - 1))]);
+  const logit = finite.every((x) => x >= 0 && x <= 1);
+  const v = Float64Array.from(finite, (x) => (logit ? logOdds(x) : x)).sort();
+  const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * (v.length - 1)))];
+  const spread = q(0.95) - q(0.05);
+  return { logit, centre: q(0.5), spread: spread > 1e-12 ? spread : Math.max(1e-6, v[v.length - 1] - v[0]) || 1 };
 }
 
-/** Mid-rank of x among the reference scores, in [0, 1]; NaN ranks as 0 (no evidence). */
-function rank(reference: Float64Array, x: number): number {
+function logOdds(p: number): number {
+  const c = Math.min(1 - LOGIT_EPS, Math.max(LOGIT_EPS, p));
+  return Math.log(c / (1 - c));
+}
+
+/** A score on the member's common scale; NaN (no evidence) reads as the validation median. */
+function standardise(scale: MemberScale, x: number): number {
   if (!(x === x)) return 0;
-  let lo = 0;
-  let hi = reference.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (reference[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  let eq = lo;
-  while (eq < reference.length && reference[eq] === x) eq++;
-  return (lo + 0.5 * (eq - lo)) / reference.length;
+  return ((scale.logit ? logOdds(x) : x) - scale.centre) / scale.spread;
 }

@@ -1,0 +1,131 @@
+/**
+ * Training the failure predictor on simulated fleets: one fleet to fit the members on, another
+ * (a different seed) to learn the ensemble weights, the calibration and the alarm threshold.
+ *
+ * Seeds. Development used seeds 101–110 only; the evaluation (eval:failure) uses seeds from 9001
+ * up, which no model choice was tuned on. The training fleet fails five times as often as the
+ * simulator's default (0.1 per host-day) so that it holds enough failures to learn from; the
+ * validation fleet fails at 0.05, so the alarm threshold is chosen on a fleet whose false-alarm
+ * opportunities look like the evaluation's.
+ */
+import { FleetSimulator, type SimulationOptions } from '../sim/index.js';
+import { FailurePredictor, type FailureMember, type FailurePredictorOptions, type ValidationData, type WindowChunk } from './failure-predictor.js';
+import { HistoryFeatures } from './history-features.js';
+import { FAILURE_COUNTERS, FAILURE_METRICS, HOST_FAILURE_FEATURES } from './host-feature-spec.js';
+import { DEFAULT_LEAD_TIME, type FailureInterval, type LeadTimeOptions } from './labels.js';
+import { SequenceFeaturizer } from './sequence-featurizer.js';
+import { simulatedFailures, simulatedHostSeries } from './simulated-fleet.js';
+import { buildWindowDataset, type HostSeries, type WindowDataset } from './window-dataset.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+export interface FleetSpec extends Pick<SimulationOptions, 'seed' | 'hosts' | 'days' | 'failuresPerHostDay'> {
+  seed: number;
+  hosts: number;
+  days: number;
+}
+
+export interface SimulatorTrainingConfig {
+  train: FleetSpec;
+  validation: FleetSpec;
+  leadTime: LeadTimeOptions;
+  trainingHorizonMs: number;
+  earlyHorizonMs: number;
+  alertBudgetPerHostDay: number;
+  members: readonly FailureMember[];
+  /** Minutes between prediction times (the background scorer's cadence). */
+  strideMinutes: number;
+  /** Training keeps one negative window in this many. */
+  negativeEvery: number;
+  seed: number;
+  boostingRounds?: number;
+  lstmEpochs?: number;
+}
+
+export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
+  train: { seed: 101, hosts: 100, days: 14, failuresPerHostDay: 0.1 },
+  validation: { seed: 102, hosts: 100, days: 14, failuresPerHostDay: 0.05 },
+  leadTime: DEFAULT_LEAD_TIME,
+  trainingHorizonMs: 24 * HOUR,
+  earlyHorizonMs: 3 * HOUR,
+  alertBudgetPerHostDay: 0.05,
+  members: ['gbdt', 'gbdt_early', 'random_forest', 'isolation_forest', 'lstm'],
+  strideMinutes: 5,
+  negativeEvery: 6,
+  seed: 1,
+};
+
+/** Samples per metric the LSTM member reads. */
+export const SEQUENCE_WINDOW = 30;
+
+export const failureFeatures = () => new HistoryFeatures(HOST_FAILURE_FEATURES);
+export const sequenceFeatures = () => new SequenceFeaturizer(FAILURE_METRICS, new Set(FAILURE_COUNTERS), SEQUENCE_WINDOW);
+
+/** A simulated fleet ready to cut into windows. */
+export interface SimulatedFleet {
+  sim: FleetSimulator;
+  hosts: HostSeries[];
+  failures: FailureInterval[];
+  hostDays: number;
+}
+
+export function simulateForFailures(spec: FleetSpec): SimulatedFleet {
+  const sim = new FleetSimulator({ ...spec, vmMetrics: false });
+  const hosts = sim.fleet.hosts.map((_, i) => simulatedHostSeries(sim, FAILURE_METRICS, i));
+  return { sim, hosts, failures: simulatedFailures(sim), hostDays: (spec.hosts * (sim.end - sim.options.start)) / DAY };
+}
+
+interface WindowOptions {
+  horizonMs: number;
+  minLeadMs: number;
+  strideMinutes: number;
+  negativeEvery?: number;
+  sequences: boolean;
+}
+
+function windows(hosts: readonly HostSeries[], failures: readonly FailureInterval[], o: WindowOptions): WindowChunk {
+  const common = { metrics: FAILURE_METRICS, windowPoints: SEQUENCE_WINDOW, stridePoints: o.strideMinutes, negativeEvery: o.negativeEvery ?? 1, horizonMs: o.horizonMs, minLeadMs: o.minLeadMs };
+  const dataset = buildWindowDataset(hosts, failures, { ...common, featurizer: failureFeatures() });
+  if (!o.sequences) return { dataset };
+  const seq: WindowDataset = buildWindowDataset(hosts, failures, { ...common, featurizer: sequenceFeatures() });
+  return { dataset, sequences: seq.X };
+}
+
+/** Windows of a fleet a few hosts at a time, labelled with the product's horizon (for validation and evaluation). */
+export function* fleetChunks(fleet: SimulatedFleet, leadTime: LeadTimeOptions, strideMinutes: number, sequences: boolean, hostsPerChunk = 10): Generator<WindowChunk> {
+  for (let i = 0; i < fleet.hosts.length; i += hostsPerChunk) {
+    yield windows(fleet.hosts.slice(i, i + hostsPerChunk), fleet.failures, { ...leadTime, strideMinutes, sequences });
+  }
+}
+
+export interface TrainedOnSimulator {
+  predictor: FailurePredictor;
+  config: SimulatorTrainingConfig;
+  seconds: { simulate: number; fit: number };
+}
+
+export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT_SIMULATOR_TRAINING, onProgress?: (message: string) => void): Promise<TrainedOnSimulator> {
+  const t0 = performance.now();
+  const useLstm = config.members.includes('lstm');
+  onProgress?.(`simulating training fleet (seed ${config.train.seed}, ${config.train.hosts} hosts × ${config.train.days} days)`);
+  const trainFleet = simulateForFailures(config.train);
+  const train = windows(trainFleet.hosts, trainFleet.failures, { horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.strideMinutes, negativeEvery: config.negativeEvery, sequences: useLstm });
+  trainFleet.hosts.length = 0;
+  onProgress?.(`simulating validation fleet (seed ${config.validation.seed})`);
+  const valFleet = simulateForFailures(config.validation);
+  const validation: ValidationData = { chunks: () => fleetChunks(valFleet, config.leadTime, config.strideMinutes, useLstm), failures: valFleet.failures, hostDays: valFleet.hostDays };
+  const t1 = performance.now();
+  const options: FailurePredictorOptions = {
+    leadTime: config.leadTime,
+    trainingHorizonMs: config.trainingHorizonMs,
+    earlyHorizonMs: config.earlyHorizonMs,
+    alertBudgetPerHostDay: config.alertBudgetPerHostDay,
+    members: config.members,
+    seed: config.seed,
+    boostingRounds: config.boostingRounds,
+    lstmEpochs: config.lstmEpochs,
+  };
+  const predictor = await FailurePredictor.train({ dataset: train.dataset, sequences: train.sequences, sequenceWindow: SEQUENCE_WINDOW }, validation, options, onProgress);
+  return { predictor, config, seconds: { simulate: (t1 - t0) / 1000, fit: (performance.now() - t1) / 1000 } };
+}
