@@ -24,6 +24,10 @@ Usage:
                                          simulate a fleet with failures: write telemetry.ndjson,
                                          inventory.json, events.ndjson and truth.json to DIR and/or
                                          POST them to a running engine (see docs/simulator.md)
+  novacron-ai train-failure [--out FILE] [--quick]
+                                         train the failure predictor on simulated fleets (seeds 101
+                                         and 102) and write it as gzipped JSON; without --out, to
+                                         models/failure-default.json.gz (the model served by default)
   novacron-ai --version | --help
 
 Configuration is read from environment variables; see the README's configuration table.`;
@@ -75,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
       return keys(config, logger, rest);
     case 'simulate':
       return simulate(config, rest);
+    case 'train-failure':
+      return trainFailure(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -190,6 +196,26 @@ async function simulate(config: ReturnType<typeof loadConfig>, args: string[]): 
   }
   console.error(`took ${((performance.now() - began) / 1000).toFixed(1)} s`);
   return p && p.rejected > 0 ? 1 : 0;
+}
+
+async function trainFailure(args: string[]): Promise<number> {
+  let values: { out?: string; quick?: boolean };
+  try {
+    values = parseArgs({ args, options: { out: { type: 'string' }, quick: { type: 'boolean' } } }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  // Loaded here: `serve` must not pay for training code at start-up.
+  const { DEFAULT_SIMULATOR_TRAINING, QUICK_SIMULATOR_TRAINING, trainOnSimulator } = await import('../failure/simulator-training.js');
+  const { DEFAULT_FAILURE_MODEL_PATH, writeFailureModel } = await import('../failure/model-file.js');
+  const config = values.quick ? QUICK_SIMULATOR_TRAINING : DEFAULT_SIMULATOR_TRAINING;
+  const out = values.out ?? DEFAULT_FAILURE_MODEL_PATH;
+  const trained = await trainOnSimulator(config, (m) => console.error(m));
+  const bytes = writeFailureModel(out, trained.predictor, config);
+  const e = trained.predictor.report.byModel.ensemble.events;
+  console.log(`wrote ${out} (${(bytes / 1e6).toFixed(2)} MB) in ${(trained.seconds.simulate + trained.seconds.fit).toFixed(0)} s`);
+  console.log(`validation (seed ${config.validation.seed}): event recall ${(100 * e.recall).toFixed(1)} % at ${e.falseAlarmsPerEntityDay.toFixed(3)} false alarms per host-day; weights ${JSON.stringify(trained.predictor.weights)}`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

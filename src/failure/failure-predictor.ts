@@ -60,6 +60,8 @@ export interface FailurePredictorOptions {
   boostingRounds?: number;
   /** LSTM passes over its training windows (default 6). */
   lstmEpochs?: number;
+  /** Trees of the random forest (default 100). */
+  forestTrees?: number;
 }
 
 export interface TrainingData {
@@ -175,6 +177,14 @@ export class FailurePredictor {
   get sequenceWindow(): number {
     return this.s.lstm ? this.s.sequenceWindow : 0;
   }
+  /** Columns of a sequence row (0 without the LSTM member). */
+  get sequenceWidth(): number {
+    return this.s.lstm ? this.s.sequenceWidth : 0;
+  }
+  /** The calibrated probability at the alarm threshold. */
+  get alarmProbability(): number {
+    return Number.isFinite(this.s.threshold) ? this.s.calibrator.predict([this.s.threshold])[0] : 1;
+  }
   /** Whether a member's weight in the ensemble is non-zero (a zero-weight member need not be scored when serving). */
   uses(member: FailureMember): boolean {
     return (this.s.report.weights[member] ?? 0) > 0;
@@ -211,7 +221,7 @@ export class FailurePredictor {
     }
     if (has('random_forest')) {
       onProgress?.('fitting random_forest');
-      s.random_forest = await new RandomForestClassifier({ nEstimators: 100, minSamplesLeaf: 3, maxFeatures: 'sqrt' }).fit(short.X, short.y, { seed: options.seed + 2 });
+      s.random_forest = await new RandomForestClassifier({ nEstimators: options.forestTrees ?? 100, minSamplesLeaf: 3, maxFeatures: 'sqrt' }).fit(short.X, short.y, { seed: options.seed + 2 });
     }
     if (has('isolation_forest')) {
       onProgress?.('fitting isolation_forest');
@@ -405,7 +415,12 @@ async function scoreMembers(s: State, X: Matrix, sequences?: Matrix): Promise<Fl
         break;
       }
       case 'lstm':
-        if (!sequences || sequences.rows !== X.rows) throw new MLInputError('the lstm member needs one sequence per window');
+        // Without raw windows (a caller that sent features only) the LSTM has no evidence: NaN, which the stack reads as neutral.
+        if (!sequences) {
+          out.push(new Float64Array(X.rows).fill(NaN));
+          break;
+        }
+        if (sequences.rows !== X.rows) throw new MLInputError('the lstm member needs one sequence per window');
         out.push(X.rows > 256 ? await s.lstm!.predictProbaAsync(sequences) : s.lstm!.predictProba(sequences));
         break;
     }

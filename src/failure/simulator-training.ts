@@ -41,6 +41,7 @@ export interface SimulatorTrainingConfig {
   seed: number;
   boostingRounds?: number;
   lstmEpochs?: number;
+  forestTrees?: number;
 }
 
 export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
@@ -54,6 +55,16 @@ export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
   strideMinutes: 5,
   negativeEvery: 6,
   seed: 1,
+};
+
+/** A small, fast configuration (about 20 s) for tests and trying things out; not for serving. */
+export const QUICK_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
+  ...DEFAULT_SIMULATOR_TRAINING,
+  train: { seed: 101, hosts: 30, days: 6, failuresPerHostDay: 0.15 },
+  validation: { seed: 102, hosts: 30, days: 6, failuresPerHostDay: 0.1 },
+  members: ['gbdt', 'gbdt_early', 'random_forest', 'isolation_forest'],
+  boostingRounds: 60,
+  forestTrees: 30,
 };
 
 /** Samples per metric the LSTM member reads. */
@@ -125,6 +136,7 @@ export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT
     seed: config.seed,
     boostingRounds: config.boostingRounds,
     lstmEpochs: config.lstmEpochs,
+    forestTrees: config.forestTrees,
   };
   const predictor = await FailurePredictor.train({ dataset: train.dataset, sequences: train.sequences, sequenceWindow: SEQUENCE_WINDOW }, validation, options, onProgress);
   return { predictor, config, seconds: { simulate: (t1 - t0) / 1000, fit: (performance.now() - t1) / 1000 } };
