@@ -12,7 +12,7 @@
  */
 import { evaluateThreshold, type ScoredWindow } from '../../src/failure/alert-budget.js';
 import type { EventScores } from '../../src/failure/alert-events.js';
-import { ttfBucketAccuracy, type FailurePredictor } from '../../src/failure/failure-predictor.js';
+import { TTF_BUCKETS, ttfAccuracy, type FailurePredictor } from '../../src/failure/failure-predictor.js';
 import type { FailureInterval } from '../../src/failure/labels.js';
 import { fleetChunks, simulateForFailures, type FleetSpec } from '../../src/failure/simulator-training.js';
 import { averagePrecision } from '../../src/ml/metrics/index.js';
@@ -35,7 +35,7 @@ export interface FleetEvaluation {
   ttf: { windows: number; accuracy: number };
 }
 
-export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSpec): Promise<FleetEvaluation> {
+export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSpec, strideMinutes = 5): Promise<FleetEvaluation> {
   const fleet = simulateForFailures(spec);
   const truth = fleet.sim.truth();
   const interval = (f: (typeof truth.failures)[number]): FailureInterval => ({ entityId: f.host_id, failedAt: f.failed_at, recoveredAt: f.recovered_at, mode: f.mode });
@@ -44,7 +44,7 @@ export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSp
   const precursor = observed.filter((f) => f.has_precursor).map(interval);
   const warnable = observed.filter((f) => f.has_precursor && (f.lead_minutes ?? 0) * 60_000 >= L).map(interval);
   const all = observed.map(interval);
-  const scored = await predictor.scoreFleet(fleetChunks(fleet, predictor.options.leadTime, 5, predictor.members.includes('lstm')));
+  const scored = await predictor.scoreFleet(fleetChunks(fleet, predictor.options.leadTime, strideMinutes, predictor.members.includes('lstm')));
   const windows = (score: ArrayLike<number>): ScoredWindow[] => scored.entity.map((e, i) => ({ entityId: e, t: scored.t[i], score: score[i] }));
   const opts = predictor.options.leadTime;
   const models: ModelOnFleet[] = [...predictor.members.map((m, i) => ({ name: m as string, score: scored.members[i] })), { name: 'ensemble', score: scored.score }].map(({ name, score }) => {
@@ -66,7 +66,25 @@ export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSp
     const onObserved = evaluateThreshold(w, m.threshold, all, fleet.hostDays, opts);
     m.all = { ...m.all, failures: onObserved.failures, warnedInTime: onObserved.warnedInTime, recall: onObserved.recall, medianLeadMs: onObserved.medianLeadMs, byMode: onObserved.byMode };
   }
-  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: ttfBucketAccuracy(scored) };
+  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: timeToFailureOnFleet(predictor, fleet) };
+}
+
+function timeToFailureOnFleet(predictor: FailurePredictor, fleet: ReturnType<typeof simulateForFailures>): ReturnType<typeof ttfAccuracy> {
+  const reach = { horizonMs: predictor.options.trainingHorizonMs, minLeadMs: predictor.options.leadTime.minLeadMs };
+  const y: number[] = [];
+  const leadMs: number[] = [];
+  const bucket: number[] = [];
+  // Positives only: negatives are dropped (kept one in a billion) since only failures have a time to failure.
+  for (const { dataset: d } of fleetChunks(fleet, reach, 5, false, 10, 1e9)) {
+    const est = predictor.timeToFailure(d.X);
+    for (let i = 0; i < d.X.rows; i++) {
+      if (d.y[i] !== 1) continue;
+      y.push(1);
+      leadMs.push(d.leadMs[i]);
+      bucket.push(est.bucket[i]);
+    }
+  }
+  return ttfAccuracy({ y: Float64Array.from(y), leadMs: Float64Array.from(leadMs), ttfBucket: Int32Array.from(bucket) }, predictor.ttfMajorityBucket);
 }
 
 export function formatFleetEvaluation(e: FleetEvaluation): string[] {
@@ -83,6 +101,7 @@ export function formatFleetEvaluation(e: FleetEvaluation): string[] {
   }
   const ens = e.models.find((m) => m.model === 'ensemble')!;
   lines.push(`  ensemble by mode (precursor-bearing): ${Object.entries(ens.precursor.byMode).sort().map(([k, v]) => `${k} ${v.warnedInTime}/${v.failures} (lead ${min(v.medianLeadMs)})`).join(', ')}`);
-  lines.push(`  time to failure: bucket right for ${pct(e.ttf.accuracy)} of ${e.ttf.windows} windows 15–30 min before a failure`);
+  lines.push(`  time to failure (${TTF_BUCKETS.map((b) => b.label).join(' / ')}): bucket right for ${pct(e.ttf.accuracy)} of ${e.ttf.windows} windows within 24 h of a failure; always guessing the commonest training bucket: ${pct(e.ttf.baseline)}`);
+  lines.push(`    confusion (rows truth, columns estimate): ${e.ttf.confusion.map((r) => r.join(' ')).join(' | ')}`);
   return lines;
 }

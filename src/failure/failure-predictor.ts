@@ -96,8 +96,8 @@ export interface ScoredFleet extends MemberScores {
   t: Float64Array;
   leadMs: Float64Array;
   mode: Array<string | null>;
-  /** Estimated minutes to failure of every window (meaningful where a failure is coming). */
-  ttfMinutes: Float64Array;
+  /** Estimated time-to-failure bucket (index into TTF_BUCKETS) of every window (meaningful where a failure is coming). */
+  ttfBucket: Int32Array;
 }
 
 export interface MemberScores {
@@ -113,6 +113,8 @@ export interface ValidationReport {
   /** Each member alone and the ensemble, at their own budget thresholds on validation. */
   byModel: Record<string, { threshold: number; averagePrecision: number; events: EventScores }>;
   weights: Record<string, number>;
+  /** The most common time-to-failure bucket among the training positives (the baseline for TTF estimates). */
+  ttfMajorityBucket: number;
   /** Rows and positives the members were fitted on. */
   training: { rows: number; positives: number; positivesInHorizon: number };
   validation: { rows: number; positives: number; hostDays: number; failures: number };
@@ -236,17 +238,20 @@ export class FailurePredictor {
       s.lstm = await new LstmSequenceClassifier({ windowSize: s.sequenceWindow, hiddenUnits: 16, epochs: options.lstmEpochs ?? 6, batchSize: 128, learningRate: 0.003 }).fit(X, y, { seed: options.seed + 4 });
     }
     onProgress?.('fitting time to failure');
-    s.ttf = await fitTimeToFailure(dataset, options.seed + 5);
+    const ttf = await fitTimeToFailure(dataset, options.seed + 5);
+    s.ttf = ttf.model;
 
     onProgress?.('stacking on validation');
     const partial = s as State;
     const v = await scoreChunks(partial, validation.chunks(), (X, seq) => scoreMembers(partial, X, seq));
     const memberScores = v.members;
-    const stack = StackedScore.fit(options.members, memberScores, v.y);
-    const score = stack.scoreAll(memberScores);
-    const calibrator = new PlattCalibrator().fit(score, v.y);
     const windows = (sc: ArrayLike<number>): ScoredWindow[] => v.entity.map((e, i) => ({ entityId: e, t: v.t[i], score: sc[i] }));
     const budget = (sc: ArrayLike<number>) => thresholdForBudget(windows(sc), validation.failures, validation.hostDays, options.alertBudgetPerHostDay, options.leadTime);
+    // What the operator gets: failures warned in time at the alert budget. AP breaks ties (recall moves in steps of one failure).
+    const eventObjective = (combined: Float64Array) => budgetRecall(v, combined, validation, options) + 1e-3 * averagePrecision(v.y, combined);
+    const stack = StackedScore.fit(options.members, memberScores, v.y, [0.2, 0.1, 0.05], eventObjective);
+    const score = stack.scoreAll(memberScores);
+    const calibrator = new PlattCalibrator().fit(score, v.y);
     const byModel: ValidationReport['byModel'] = {};
     options.members.forEach((m, i) => {
       const b = budget(memberScores[i]);
@@ -261,6 +266,7 @@ export class FailurePredictor {
     partial.report = {
       byModel,
       weights,
+      ttfMajorityBucket: ttf.majority,
       training: { rows: dataset.X.rows, positives: positivesLong, positivesInHorizon: positivesShort },
       validation: { rows: v.y.length, positives: count(v.y), hostDays: validation.hostDays, failures: validation.failures.length },
     };
@@ -282,12 +288,18 @@ export class FailurePredictor {
     return fleet;
   }
 
-  /** Estimated time to failure of each window: the bucket index into TTF_BUCKETS and the point estimate (minutes). */
-  timeToFailure(X: Matrix): { bucket: Int32Array; minutes: Float64Array } {
-    const logMinutes = this.s.ttf.predict(X);
-    const minutes = Float64Array.from(logMinutes, (x) => Math.exp(x));
-    const bucket = Int32Array.from(minutes, (m) => TTF_BUCKETS.findIndex((b) => m <= b.maxMinutes));
-    return { bucket, minutes };
+  /**
+   * Estimated time to failure of each window, should a failure be coming: the most probable bucket
+   * (index into TTF_BUCKETS) and its probability. Learned from the training windows that preceded
+   * a failure within the training reach, so it answers "how soon", not "whether".
+   */
+  timeToFailure(X: Matrix): { bucket: Int32Array; probability: Float64Array } {
+    return mostProbableBucket(this.s.ttf.predictProba(X), X.rows);
+  }
+
+  /** The bucket the training positives fell in most often: the baseline a TTF estimate must beat. */
+  get ttfMajorityBucket(): number {
+    return this.s.report.ttfMajorityBucket;
   }
 
   /**
@@ -349,6 +361,22 @@ export class FailurePredictor {
   }
 }
 
+/** Share of ALARM_CANDIDATE windows: a threshold within a budget of ~0.05 false alarms per host-day lies far above the 98th percentile. */
+const ALARM_CANDIDATE_QUANTILE = 0.98;
+
+/**
+ * Validation event recall of a combined score at the threshold the budget allows. Only windows
+ * above the 98th percentile can alarm within any sensible budget, so the search runs on those
+ * (a hundredth of the work); if the budget would allow more, the result is merely conservative.
+ */
+function budgetRecall(v: ScoredFleet, combined: Float64Array, validation: ValidationData, options: FailurePredictorOptions): number {
+  const sorted = Float64Array.from(combined).sort();
+  const cut = sorted[Math.floor(ALARM_CANDIDATE_QUANTILE * (sorted.length - 1))];
+  const windows: ScoredWindow[] = [];
+  for (let i = 0; i < combined.length; i++) if (combined[i] >= cut) windows.push({ entityId: v.entity[i], t: v.t[i], score: combined[i] });
+  return thresholdForBudget(windows, validation.failures, validation.hostDays, options.alertBudgetPerHostDay, options.leadTime).scores.recall;
+}
+
 async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: Matrix, sequences?: Matrix) => Promise<Float64Array[]>): Promise<ScoredFleet> {
   const parts: Float64Array[][] = [];
   const y: number[] = [];
@@ -361,7 +389,7 @@ async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: M
     if (d.featureNames.length !== s.featureNames.length) throw new MLInputError('scored windows have different features from the training windows');
     if (d.X.rows === 0) continue;
     parts.push(await score(d.X, sequences));
-    for (const x of s.ttf.predict(d.X)) ttf.push(Math.exp(x));
+    for (const b of mostProbableBucket(s.ttf.predictProba(d.X), d.X.rows).bucket) ttf.push(b);
     for (let i = 0; i < d.X.rows; i++) {
       y.push(d.y[i]);
       t.push(d.t[i]);
@@ -379,20 +407,43 @@ async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: M
     }
     return out;
   });
-  return { members, score: new Float64Array(0), probability: new Float64Array(0), y: Float64Array.from(y), entity, t: Float64Array.from(t), leadMs: Float64Array.from(leadMs), mode, ttfMinutes: Float64Array.from(ttf) };
+  return { members, score: new Float64Array(0), probability: new Float64Array(0), y: Float64Array.from(y), entity, t: Float64Array.from(t), leadMs: Float64Array.from(leadMs), mode, ttfBucket: Int32Array.from(ttf) };
 }
 
-/** Share of in-horizon positive windows whose estimated time to failure falls in the right bucket. */
-export function ttfBucketAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfMinutes'>): { windows: number; accuracy: number } {
+export function bucketOfMinutes(minutes: number): number {
+  const b = TTF_BUCKETS.findIndex((x) => minutes <= x.maxMinutes);
+  return b < 0 ? TTF_BUCKETS.length - 1 : b;
+}
+
+function mostProbableBucket(proba: Float64Array, rows: number): { bucket: Int32Array; probability: Float64Array } {
+  const K = TTF_BUCKETS.length;
+  const bucket = new Int32Array(rows);
+  const probability = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (proba[r * K + k] > proba[r * K + best]) best = k;
+    bucket[r] = best;
+    probability[r] = proba[r * K + best];
+  }
+  return { bucket, probability };
+}
+
+/** Time-to-failure estimates against the truth on windows that preceded a failure: accuracy, the majority-bucket baseline, and the confusion matrix (truth × estimate). */
+export function ttfAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfBucket'>, majorityBucket: number): { windows: number; accuracy: number; baseline: number; confusion: number[][] } {
+  const K = TTF_BUCKETS.length;
+  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let n = 0;
   let right = 0;
-  const bucketOf = (minutes: number) => TTF_BUCKETS.findIndex((b) => minutes <= b.maxMinutes);
+  let base = 0;
   for (let i = 0; i < fleet.y.length; i++) {
     if (fleet.y[i] !== 1 || !Number.isFinite(fleet.leadMs[i])) continue;
+    const truth = bucketOfMinutes(fleet.leadMs[i] / 60_000);
     n++;
-    if (bucketOf(fleet.leadMs[i] / 60_000) === bucketOf(fleet.ttfMinutes[i])) right++;
+    confusion[truth][fleet.ttfBucket[i]]++;
+    if (truth === fleet.ttfBucket[i]) right++;
+    if (truth === majorityBucket) base++;
   }
-  return { windows: n, accuracy: n ? right / n : NaN };
+  return { windows: n, accuracy: n ? right / n : NaN, baseline: n ? base / n : NaN, confusion };
 }
 
 async function scoreMembers(s: State, X: Matrix, sequences?: Matrix): Promise<Float64Array[]> {
@@ -481,11 +532,14 @@ function balancedSubset(X: Matrix, y: ArrayLike<number>, ratio: number, seed: nu
   return { X: takeRows(X, chosen), y: Float64Array.from(chosen, (r) => y[r]) };
 }
 
-/** log(minutes to failure) from the training positives. */
-async function fitTimeToFailure(dataset: WindowDataset, seed: number): Promise<GradientBoostedTrees> {
+/** The time-to-failure bucket of the training positives (a multiclass boosted model) and the majority bucket. */
+async function fitTimeToFailure(dataset: WindowDataset, seed: number): Promise<{ model: GradientBoostedTrees; majority: number }> {
   const rows: number[] = [];
   for (let i = 0; i < dataset.y.length; i++) if (dataset.y[i] === 1 && Number.isFinite(dataset.leadMs[i])) rows.push(i);
   if (rows.length < 5) throw new MLInputError(`time to failure: ${rows.length} positive windows, too few`);
-  const target = Float64Array.from(rows, (r) => Math.log(dataset.leadMs[r] / 60_000));
-  return new GradientBoostedTrees({ objective: 'regression', nEstimators: 150, learningRate: 0.05, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.5 }).fit(takeRows(dataset.X, rows), target, { seed });
+  const target = Float64Array.from(rows, (r) => bucketOfMinutes(dataset.leadMs[r] / 60_000));
+  const counts = new Array<number>(TTF_BUCKETS.length).fill(0);
+  for (const b of target) counts[b]++;
+  const model = await new GradientBoostedTrees({ objective: 'multiclass', numClasses: TTF_BUCKETS.length, nEstimators: 100, learningRate: 0.1, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.5 }).fit(takeRows(dataset.X, rows), target, { seed });
+  return { model, majority: counts.indexOf(Math.max(...counts)) };
 }

@@ -22,7 +22,8 @@ export interface FailureAssessment {
   alarm: boolean;
   /** Under the alarm threshold but with at least a third of its probability. */
   elevated: boolean;
-  timeToFailure: { bucket: string; minutes: number };
+  /** Should a failure be coming: its most probable time-to-failure bucket and that bucket's probability. */
+  timeToFailure: { bucket: string; probability: number };
   members: Record<string, number>;
   reasons: Reason[];
   recommendation: Recommendation;
@@ -85,7 +86,7 @@ export async function assessRows(predictor: FailurePredictor, hostIds: readonly 
       threshold: predictor.threshold,
       alarm,
       elevated,
-      timeToFailure: { bucket: bucket.label, minutes: ttf.minutes[r] },
+      timeToFailure: { bucket: bucket.label, probability: ttf.probability[r] },
       members: Object.fromEntries(predictor.members.map((m, k) => [m, scored.members[k][r]])),
       reasons,
       recommendation: recommend({ hostId: hostIds[r], alarm, elevated, ttfMaxMinutes: bucket.maxMinutes, ttfLabel: bucket.label, component: suspectedComponent(reasons) }),

@@ -34,8 +34,10 @@ export interface SimulatorTrainingConfig {
   earlyHorizonMs: number;
   alertBudgetPerHostDay: number;
   members: readonly FailureMember[];
-  /** Minutes between prediction times (the background scorer's cadence). */
+  /** Minutes between prediction times on the validation fleet (the background scorer's cadence). */
   strideMinutes: number;
+  /** Minutes between training windows: 1 gives fast precursors (a 20-minute thermal runaway) several positive windows each. */
+  trainStrideMinutes: number;
   /** Training keeps one negative window in this many. */
   negativeEvery: number;
   seed: number;
@@ -53,7 +55,8 @@ export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
   alertBudgetPerHostDay: 0.05,
   members: ['gbdt', 'gbdt_early', 'random_forest', 'isolation_forest', 'lstm'],
   strideMinutes: 5,
-  negativeEvery: 6,
+  trainStrideMinutes: 1,
+  negativeEvery: 30,
   seed: 1,
 };
 
@@ -104,9 +107,9 @@ function windows(hosts: readonly HostSeries[], failures: readonly FailureInterva
 }
 
 /** Windows of a fleet a few hosts at a time, labelled with the product's horizon (for validation and evaluation). */
-export function* fleetChunks(fleet: SimulatedFleet, leadTime: LeadTimeOptions, strideMinutes: number, sequences: boolean, hostsPerChunk = 10): Generator<WindowChunk> {
+export function* fleetChunks(fleet: SimulatedFleet, leadTime: LeadTimeOptions, strideMinutes: number, sequences: boolean, hostsPerChunk = 10, negativeEvery = 1): Generator<WindowChunk> {
   for (let i = 0; i < fleet.hosts.length; i += hostsPerChunk) {
-    yield windows(fleet.hosts.slice(i, i + hostsPerChunk), fleet.failures, { ...leadTime, strideMinutes, sequences });
+    yield windows(fleet.hosts.slice(i, i + hostsPerChunk), fleet.failures, { ...leadTime, strideMinutes, sequences, negativeEvery });
   }
 }
 
@@ -117,11 +120,13 @@ export interface TrainedOnSimulator {
 }
 
 export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT_SIMULATOR_TRAINING, onProgress?: (message: string) => void): Promise<TrainedOnSimulator> {
+  // Thresholds and weights learned on the fleet the members were fitted on would be optimistic.
+  if (config.train.seed === config.validation.seed) throw new RangeError(`training and validation fleets need different seeds (both ${config.train.seed})`);
   const t0 = performance.now();
   const useLstm = config.members.includes('lstm');
   onProgress?.(`simulating training fleet (seed ${config.train.seed}, ${config.train.hosts} hosts × ${config.train.days} days)`);
   const trainFleet = simulateForFailures(config.train);
-  const train = windows(trainFleet.hosts, trainFleet.failures, { horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.strideMinutes, negativeEvery: config.negativeEvery, sequences: useLstm });
+  const train = windows(trainFleet.hosts, trainFleet.failures, { horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.trainStrideMinutes, negativeEvery: config.negativeEvery, sequences: useLstm });
   trainFleet.hosts.length = 0;
   onProgress?.(`simulating validation fleet (seed ${config.validation.seed})`);
   const valFleet = simulateForFailures(config.validation);

@@ -11,7 +11,8 @@
  * month budget lives exactly there, among the top 0.1 % of windows. Why average
  * precision: failures are rare, and the combiner should order the few positives above the many
  * negatives, which AP rewards and accuracy does not. Weights live on the simplex (non-negative,
- * summing to 1) and are found by pairwise coordinate ascent — moving weight from one member to
+ * summing to 1) and are found by pairwise coordinate ascent (the objective may be replaced: the
+ * failure predictor maximises event recall at the alert budget, AP breaking ties) — moving weight from one member to
  * another while AP improves, in shrinking steps — cheap for a handful of members, and a member
  * that adds nothing ends at weight 0 (so the report shows whether the ensemble earns its keep).
  */
@@ -45,7 +46,13 @@ export class StackedScore {
    * Learns the weights from validation scores (`scores[m][i]`: member m on row i) and labels.
    * `steps`: the weight moves tried, largest first.
    */
-  static fit(members: readonly string[], scores: readonly ArrayLike<number>[], y: ArrayLike<number>, steps: readonly number[] = [0.2, 0.1, 0.05]): StackedScore {
+  static fit(
+    members: readonly string[],
+    scores: readonly ArrayLike<number>[],
+    y: ArrayLike<number>,
+    steps: readonly number[] = [0.2, 0.1, 0.05],
+    objective: (combined: Float64Array) => number = (combined) => averagePrecision(y, combined),
+  ): StackedScore {
     if (members.length === 0 || members.length !== scores.length) throw new MLInputError(`StackedScore: ${members.length} member names for ${scores.length} score columns`);
     const n = y.length;
     for (const s of scores) if (s.length !== n) throw new MLInputError(`StackedScore: a score column has ${s.length} rows, labels ${n}`);
@@ -60,7 +67,7 @@ export class StackedScore {
     const ap = (weights: Float64Array) => {
       combined.fill(0);
       for (let m = 0; m < M; m++) if (weights[m] > 0) for (let i = 0; i < n; i++) combined[i] += weights[m] * ranked[m][i];
-      return averagePrecision(y, combined);
+      return objective(combined);
     };
     let best = ap(w);
     for (const step of steps) {
