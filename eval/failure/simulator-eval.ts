@@ -12,10 +12,13 @@
  */
 import { evaluateThreshold, type ScoredWindow } from '../../src/failure/alert-budget.js';
 import type { EventScores } from '../../src/failure/alert-events.js';
-import { TTF_BUCKETS, ttfAccuracy, type FailurePredictor } from '../../src/failure/failure-predictor.js';
+import { balancedAccuracy, TTF_BUCKETS, ttfAccuracy, type FailurePredictor } from '../../src/failure/failure-predictor.js';
 import type { FailureInterval } from '../../src/failure/labels.js';
 import { fleetChunks, simulateForFailures, type FleetSpec } from '../../src/failure/simulator-training.js';
 import { averagePrecision } from '../../src/ml/metrics/index.js';
+
+/** The evaluation fleets: seeds from 9001 up were never used while developing (dev seeds: 101–110). */
+export const EVAL_FLEET: FleetSpec = { seed: 9001, hosts: 100, days: 14, failuresPerHostDay: 0.05 };
 
 export interface ModelOnFleet {
   model: string;
@@ -24,6 +27,12 @@ export interface ModelOnFleet {
   all: EventScores;
   precursor: EventScores;
   warnable: EventScores;
+}
+
+/** What pooling fleets needs: the alarming windows and the failures, with ids made unique per fleet. */
+interface PoolingData {
+  alarms: Map<string, ScoredWindow[]>;
+  failures: { all: FailureInterval[]; observed: FailureInterval[]; precursor: FailureInterval[]; warnable: FailureInterval[] };
 }
 
 export interface FleetEvaluation {
@@ -66,7 +75,43 @@ export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSp
     const onObserved = evaluateThreshold(w, m.threshold, all, fleet.hostDays, opts);
     m.all = { ...m.all, failures: onObserved.failures, warnedInTime: onObserved.warnedInTime, recall: onObserved.recall, medianLeadMs: onObserved.medianLeadMs, byMode: onObserved.byMode };
   }
-  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: timeToFailureOnFleet(predictor, fleet) };
+  const tag = (f: FailureInterval): FailureInterval => ({ ...f, entityId: `${spec.seed}/${f.entityId}` });
+  const alarms = new Map<string, ScoredWindow[]>();
+  for (const m of models) {
+    const score = m.model === 'ensemble' ? scored.score : scored.members[predictor.members.indexOf(m.model as never)];
+    const list: ScoredWindow[] = [];
+    for (let i = 0; i < score.length; i++) if (score[i] >= m.threshold) list.push({ entityId: `${spec.seed}/${scored.entity[i]}`, t: scored.t[i], score: score[i] });
+    alarms.set(m.model, list);
+  }
+  const pooling: PoolingData = { alarms, failures: { all: fleet.failures.map(tag), observed: all.map(tag), precursor: precursor.map(tag), warnable: warnable.map(tag) } };
+  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: timeToFailureOnFleet(predictor, fleet), pooling };
+}
+
+/** All fleets as one: alerts scored against the failures of every fleet, false alarms over the total host-days. */
+export function pooledEvaluation(results: readonly FleetEvaluation[]): FleetEvaluation {
+  const hostDays = results.reduce((a, r) => a + r.hostDays, 0);
+  const cat = <K extends keyof PoolingData['failures']>(k: K) => results.flatMap((r) => r.pooling!.failures[k]);
+  const failures = { all: cat('all'), observed: cat('observed'), precursor: cat('precursor'), warnable: cat('warnable') };
+  const models = results[0].models.map((m0, j) => {
+    const alarms = results.flatMap((r) => r.pooling!.alarms.get(m0.model)!);
+    const at = (f: FailureInterval[]) => evaluateThreshold(alarms, m0.threshold, f, hostDays);
+    const everyFailure = at(failures.all);
+    const observed = at(failures.observed);
+    const ap = results.reduce((a, r) => a + r.models[j].averagePrecision, 0) / results.length;
+    return { model: m0.model, threshold: m0.threshold, averagePrecision: ap, all: { ...everyFailure, failures: observed.failures, warnedInTime: observed.warnedInTime, recall: observed.recall, medianLeadMs: observed.medianLeadMs, byMode: observed.byMode }, precursor: at(failures.precursor), warnable: at(failures.warnable) };
+  });
+  const K = results[0].ttf.confusion.length;
+  const confusion = Array.from({ length: K }, (_, a) => Array.from({ length: K }, (_, b) => results.reduce((s, r) => s + r.ttf.confusion[a][b], 0)));
+  const windows = results.reduce((s, r) => s + r.ttf.windows, 0);
+  const right = confusion.reduce((s, row, a) => s + row[a], 0);
+  const base = results.reduce((s, r) => s + r.ttf.baseline * r.ttf.windows, 0);
+  return {
+    fleet: { seed: results[0].fleet.seed, hosts: results.reduce((a, r) => a + r.fleet.hosts, 0), days: results[0].fleet.days, failuresPerHostDay: results[0].fleet.failuresPerHostDay },
+    hostDays,
+    failures: { all: failures.observed.length, precursor: failures.precursor.length, warnable: failures.warnable.length },
+    models,
+    ttf: { windows, accuracy: right / windows, baseline: base / windows, balancedAccuracy: balancedAccuracy(confusion), confusion },
+  };
 }
 
 function timeToFailureOnFleet(predictor: FailurePredictor, fleet: ReturnType<typeof simulateForFailures>): ReturnType<typeof ttfAccuracy> {
@@ -91,7 +136,7 @@ export function formatFleetEvaluation(e: FleetEvaluation): string[] {
   const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
   const min = (ms: number) => (Number.isFinite(ms) ? `${Math.round(ms / 60_000)} min` : '—');
   const lines = [
-    `fleet seed ${e.fleet.seed}: ${e.fleet.hosts} hosts × ${e.fleet.days} d (${e.hostDays.toFixed(0)} host-days), failures/host-day ${e.fleet.failuresPerHostDay}; observed failures ${e.failures.all}, precursor-bearing ${e.failures.precursor}, warnable (precursor ≥ L ahead) ${e.failures.warnable}`,
+    `${e.pooling ? `fleet seed ${e.fleet.seed}` : `all fleets pooled (seeds from ${e.fleet.seed})`}: ${e.fleet.hosts} hosts × ${e.fleet.days} d (${e.hostDays.toFixed(0)} host-days), failures/host-day ${e.fleet.failuresPerHostDay}; observed failures ${e.failures.all}, precursor-bearing ${e.failures.precursor}, warnable (precursor ≥ L ahead) ${e.failures.warnable}`,
     `  model              recall(precursor)  recall(warnable)  recall(all)  precision  FA/host-day  median lead  AP(window)`,
   ];
   for (const m of e.models) {
@@ -101,7 +146,7 @@ export function formatFleetEvaluation(e: FleetEvaluation): string[] {
   }
   const ens = e.models.find((m) => m.model === 'ensemble')!;
   lines.push(`  ensemble by mode (precursor-bearing): ${Object.entries(ens.precursor.byMode).sort().map(([k, v]) => `${k} ${v.warnedInTime}/${v.failures} (lead ${min(v.medianLeadMs)})`).join(', ')}`);
-  lines.push(`  time to failure (${TTF_BUCKETS.map((b) => b.label).join(' / ')}): bucket right for ${pct(e.ttf.accuracy)} of ${e.ttf.windows} windows within 24 h of a failure; always guessing the commonest training bucket: ${pct(e.ttf.baseline)}`);
+  lines.push(`  time to failure (${TTF_BUCKETS.map((b) => b.label).join(' / ')}): bucket right for ${pct(e.ttf.accuracy)} of ${e.ttf.windows} windows within 24 h of a failure (balanced over buckets: ${pct(e.ttf.balancedAccuracy)}); always guessing the commonest training bucket: ${pct(e.ttf.baseline)} (balanced: 25 %)`);
   lines.push(`    confusion (rows truth, columns estimate): ${e.ttf.confusion.map((r) => r.join(' ')).join(' | ')}`);
   return lines;
 }

@@ -429,7 +429,7 @@ function mostProbableBucket(proba: Float64Array, rows: number): { bucket: Int32A
 }
 
 /** Time-to-failure estimates against the truth on windows that preceded a failure: accuracy, the majority-bucket baseline, and the confusion matrix (truth × estimate). */
-export function ttfAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfBucket'>, majorityBucket: number): { windows: number; accuracy: number; baseline: number; confusion: number[][] } {
+export function ttfAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfBucket'>, majorityBucket: number): { windows: number; accuracy: number; baseline: number; balancedAccuracy: number; confusion: number[][] } {
   const K = TTF_BUCKETS.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let n = 0;
@@ -443,7 +443,20 @@ export function ttfAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfBucket
     if (truth === fleet.ttfBucket[i]) right++;
     if (truth === majorityBucket) base++;
   }
-  return { windows: n, accuracy: n ? right / n : NaN, baseline: n ? base / n : NaN, confusion };
+  return { windows: n, accuracy: n ? right / n : NaN, baseline: n ? base / n : NaN, balancedAccuracy: balancedAccuracy(confusion), confusion };
+}
+
+/** Mean over the true buckets present of the share estimated right (a constant guess scores 1 / buckets present). */
+export function balancedAccuracy(confusion: readonly (readonly number[])[]): number {
+  let sum = 0;
+  let present = 0;
+  confusion.forEach((row, a) => {
+    const total = row.reduce((x, y) => x + y, 0);
+    if (total === 0) return;
+    present++;
+    sum += row[a] / total;
+  });
+  return present ? sum / present : NaN;
 }
 
 async function scoreMembers(s: State, X: Matrix, sequences?: Matrix): Promise<Float64Array[]> {
@@ -540,6 +553,8 @@ async function fitTimeToFailure(dataset: WindowDataset, seed: number): Promise<{
   const target = Float64Array.from(rows, (r) => bucketOfMinutes(dataset.leadMs[r] / 60_000));
   const counts = new Array<number>(TTF_BUCKETS.length).fill(0);
   for (const b of target) counts[b]++;
-  const model = await new GradientBoostedTrees({ objective: 'multiclass', numClasses: TTF_BUCKETS.length, nEstimators: 100, learningRate: 0.1, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.5 }).fit(takeRows(dataset.X, rows), target, { seed });
+  // Balanced classes: most windows before a failure are hours ahead (disks), and an estimate that always says "over 8 h" would be right most of the time and useless.
+  const classWeights = Object.fromEntries(counts.map((c, k) => [k, c > 0 ? rows.length / (TTF_BUCKETS.length * c) : 1]));
+  const model = await new GradientBoostedTrees({ objective: 'multiclass', numClasses: TTF_BUCKETS.length, nEstimators: 100, learningRate: 0.1, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.5, classWeights }).fit(takeRows(dataset.X, rows), target, { seed });
   return { model, majority: counts.indexOf(Math.max(...counts)) };
 }

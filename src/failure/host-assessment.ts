@@ -9,8 +9,8 @@
 import { matrix } from '../ml/core/index.js';
 import { recommend, suspectedComponent, topReasons, type Reason, type Recommendation } from './explanations.js';
 import { TTF_BUCKETS, type FailurePredictor } from './failure-predictor.js';
-import type { HistoryFeatures } from './history-features.js';
 import type { SequenceFeaturizer } from './sequence-featurizer.js';
+import type { WindowFeaturizer } from './window-dataset.js';
 
 export interface FailureAssessment {
   hostId: string;
@@ -39,8 +39,8 @@ export interface HostHistory {
 }
 
 /** Assesses hosts in one batch (one model call per member for all of them). */
-export async function assessHistories(predictor: FailurePredictor, features: HistoryFeatures, sequences: SequenceFeaturizer | null, hosts: readonly HostHistory[]): Promise<FailureAssessment[]> {
-  const F = features.size;
+export async function assessHistories(predictor: FailurePredictor, features: WindowFeaturizer, sequences: SequenceFeaturizer | null, hosts: readonly HostHistory[]): Promise<FailureAssessment[]> {
+  const F = features.names.length;
   const X = new Float64Array(hosts.length * F);
   const useSeq = sequences !== null && predictor.sequenceWindow > 0;
   const S = useSeq ? sequences.names.length : 0;

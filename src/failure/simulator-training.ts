@@ -15,7 +15,9 @@ import { FAILURE_COUNTERS, FAILURE_METRICS, HOST_FAILURE_FEATURES } from './host
 import { DEFAULT_LEAD_TIME, type FailureInterval, type LeadTimeOptions } from './labels.js';
 import { SequenceFeaturizer } from './sequence-featurizer.js';
 import { simulatedFailures, simulatedHostSeries } from './simulated-fleet.js';
-import { buildWindowDataset, type HostSeries, type WindowDataset } from './window-dataset.js';
+import { buildWindowDataset, lastWindowFeaturizer, type HostSeries, type WindowDataset, type WindowFeaturizer } from './window-dataset.js';
+import { CombinedFeaturizer } from './combined-featurizer.js';
+import type { FeatureGroupName } from '../ml/features/index.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -44,6 +46,11 @@ export interface SimulatorTrainingConfig {
   boostingRounds?: number;
   lstmEpochs?: number;
   forestTrees?: number;
+  /**
+   * Also the general-purpose window features of src/ml/features (these groups, over the last 30
+   * samples of these metrics) beside the history features. Off by default: see docs/failure.md.
+   */
+  windowFeatures?: { groups: readonly FeatureGroupName[]; metrics: readonly string[] };
 }
 
 export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
@@ -73,7 +80,13 @@ export const QUICK_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
 /** Samples per metric the LSTM member reads. */
 export const SEQUENCE_WINDOW = 30;
 
-export const failureFeatures = () => new HistoryFeatures(HOST_FAILURE_FEATURES);
+/** The featurizer a model trained with `config` reads (the history features, plus window features if configured). */
+export function failureFeatures(config?: Pick<SimulatorTrainingConfig, 'windowFeatures'>): WindowFeaturizer {
+  const history = new HistoryFeatures(HOST_FAILURE_FEATURES);
+  const w = config?.windowFeatures;
+  if (!w || w.groups.length === 0) return history;
+  return new CombinedFeaturizer([history, lastWindowFeaturizer(w.metrics, SEQUENCE_WINDOW, { groups: w.groups })]);
+}
 export const sequenceFeatures = () => new SequenceFeaturizer(FAILURE_METRICS, new Set(FAILURE_COUNTERS), SEQUENCE_WINDOW);
 
 /** A simulated fleet ready to cut into windows. */
@@ -91,25 +104,37 @@ export function simulateForFailures(spec: FleetSpec): SimulatedFleet {
 }
 
 interface WindowOptions {
+  featurizer: WindowFeaturizer;
   horizonMs: number;
   minLeadMs: number;
   strideMinutes: number;
   negativeEvery?: number;
+  thinFarPositives?: { beyondMs: number; every: number };
   sequences: boolean;
 }
 
 function windows(hosts: readonly HostSeries[], failures: readonly FailureInterval[], o: WindowOptions): WindowChunk {
-  const common = { metrics: FAILURE_METRICS, windowPoints: SEQUENCE_WINDOW, stridePoints: o.strideMinutes, negativeEvery: o.negativeEvery ?? 1, horizonMs: o.horizonMs, minLeadMs: o.minLeadMs };
-  const dataset = buildWindowDataset(hosts, failures, { ...common, featurizer: failureFeatures() });
+  const common = { metrics: FAILURE_METRICS, windowPoints: SEQUENCE_WINDOW, stridePoints: o.strideMinutes, negativeEvery: o.negativeEvery ?? 1, thinFarPositives: o.thinFarPositives, horizonMs: o.horizonMs, minLeadMs: o.minLeadMs };
+  const dataset = buildWindowDataset(hosts, failures, { ...common, featurizer: o.featurizer });
   if (!o.sequences) return { dataset };
   const seq: WindowDataset = buildWindowDataset(hosts, failures, { ...common, featurizer: sequenceFeatures() });
   return { dataset, sequences: seq.X };
 }
 
 /** Windows of a fleet a few hosts at a time, labelled with the product's horizon (for validation and evaluation). */
-export function* fleetChunks(fleet: SimulatedFleet, leadTime: LeadTimeOptions, strideMinutes: number, sequences: boolean, hostsPerChunk = 10, negativeEvery = 1): Generator<WindowChunk> {
+export function* fleetChunks(
+  fleet: SimulatedFleet,
+  leadTime: LeadTimeOptions,
+  strideMinutes: number,
+  sequences: boolean,
+  hostsPerChunk?: number,
+  negativeEvery = 1,
+  featurizer: WindowFeaturizer = failureFeatures(),
+): Generator<WindowChunk> {
+  // Raw sequences are 660 numbers a window: a host-fortnight at one window a minute is 20,000 of them (100 MB).
+  hostsPerChunk ??= sequences ? 2 : 10;
   for (let i = 0; i < fleet.hosts.length; i += hostsPerChunk) {
-    yield windows(fleet.hosts.slice(i, i + hostsPerChunk), fleet.failures, { ...leadTime, strideMinutes, sequences, negativeEvery });
+    yield windows(fleet.hosts.slice(i, i + hostsPerChunk), fleet.failures, { ...leadTime, strideMinutes, sequences, negativeEvery, featurizer });
   }
 }
 
@@ -126,11 +151,12 @@ export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT
   const useLstm = config.members.includes('lstm');
   onProgress?.(`simulating training fleet (seed ${config.train.seed}, ${config.train.hosts} hosts × ${config.train.days} days)`);
   const trainFleet = simulateForFailures(config.train);
-  const train = windows(trainFleet.hosts, trainFleet.failures, { horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.trainStrideMinutes, negativeEvery: config.negativeEvery, sequences: useLstm });
+  const featurizer = failureFeatures(config);
+  const train = windows(trainFleet.hosts, trainFleet.failures, { featurizer, horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.trainStrideMinutes, negativeEvery: config.negativeEvery, thinFarPositives: { beyondMs: config.earlyHorizonMs, every: 10 }, sequences: useLstm });
   trainFleet.hosts.length = 0;
   onProgress?.(`simulating validation fleet (seed ${config.validation.seed})`);
   const valFleet = simulateForFailures(config.validation);
-  const validation: ValidationData = { chunks: () => fleetChunks(valFleet, config.leadTime, config.strideMinutes, useLstm), failures: valFleet.failures, hostDays: valFleet.hostDays };
+  const validation: ValidationData = { chunks: () => fleetChunks(valFleet, config.leadTime, config.strideMinutes, useLstm, undefined, 1, featurizer), failures: valFleet.failures, hostDays: valFleet.hostDays };
   const t1 = performance.now();
   const options: FailurePredictorOptions = {
     leadTime: config.leadTime,

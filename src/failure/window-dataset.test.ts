@@ -40,6 +40,23 @@ describe('buildWindowDataset', () => {
     expect(Array.from(again.X.data.subarray(0, ds.X.cols))).toEqual(Array.from(ds.X.data.subarray(0, ds.X.cols)));
   });
 
+  it('thins negatives and far positives with weights that restore their counts', () => {
+    const long = { horizonMs: 120 * MIN };
+    const full = buildWindowDataset(hosts, failures, { metrics: ['cpu'], windowPoints: 30, stridePoints: 1, ...long });
+    const thin = buildWindowDataset(hosts, failures, { metrics: ['cpu'], windowPoints: 30, stridePoints: 1, negativeEvery: 7, thinFarPositives: { beyondMs: 30 * MIN, every: 4 }, ...long });
+    const count = (d: typeof full, pred: (i: number) => boolean) => Array.from(d.y.keys()).filter(pred);
+    const near = (d: typeof full) => count(d, (i) => d.y[i] === 1 && d.leadMs[i] <= 30 * MIN);
+    const far = (d: typeof full) => count(d, (i) => d.y[i] === 1 && d.leadMs[i] > 30 * MIN);
+    const neg = (d: typeof full) => count(d, (i) => d.y[i] === 0);
+    // Every positive within 30 minutes stays; the rest are kept one in 4 and one in 7, weighted back.
+    expect(near(thin).length).toBe(near(full).length);
+    expect(far(thin).length).toBe(Math.ceil(far(full).length / 4));
+    expect(neg(thin).length).toBeLessThanOrEqual(Math.ceil(neg(full).length / 7) + 1);
+    expect(far(thin).reduce((a, i) => a + thin.weight[i], 0)).toBeCloseTo(far(full).length, -1);
+    expect(neg(thin).every((i) => thin.weight[i] === 7)).toBe(true);
+    expect(() => buildWindowDataset(hosts, failures, { metrics: ['cpu'], negativeEvery: 0 })).toThrow(/negativeEvery/);
+  });
+
   it('rejects misaligned metrics and bad sizes', () => {
     const bad = { ...hosts[1], metrics: { cpu: new Float64Array(3) } };
     expect(() => buildWindowDataset([bad], [], { metrics: ['cpu'] })).toThrow(/3 values for 300 timestamps/);

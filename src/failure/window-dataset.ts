@@ -38,6 +38,11 @@ export interface WindowDatasetOptions extends Partial<LeadTimeOptions> {
   featurizer?: WindowFeaturizer;
   /** Keep one negative window in this many (positives are all kept); `weight` says how many each stands for. Default 1. */
   negativeEvery?: number;
+  /**
+   * Keep one positive window in `every` among those whose failure is more than `beyondMs` away
+   * (a disk degrading for a day gives over a thousand near-identical windows a minute apart).
+   */
+  thinFarPositives?: { beyondMs: number; every: number };
 }
 
 /** Turns a host's series into feature rows at chosen window ends. */
@@ -84,6 +89,9 @@ export function buildWindowDataset(hosts: readonly HostSeries[], failures: reado
   const excluded: Record<ExclusionReason, number> = { down: 0, too_late: 0, censored: 0 };
   let rows = 0;
   let negativesSeen = 0;
+  let farSeen = 0;
+  const thin = options.thinFarPositives;
+  if (thin && !(Number.isInteger(thin.every) && thin.every >= 1)) throw new MLInputError(`thinFarPositives.every must be a positive integer, got ${thin.every}`);
   for (const host of hosts) {
     const n = host.timestamps.length;
     for (const m of options.metrics) {
@@ -108,6 +116,7 @@ export function buildWindowDataset(hosts: readonly HostSeries[], failures: reado
         continue;
       }
       if (l.label === 0 && negativesSeen++ % negativeEvery !== 0) continue;
+      if (thin && l.label === 1 && l.leadMs > thin.beyondMs && farSeen++ % thin.every !== 0) continue;
       ends.push(candidates[k]);
       labels.push(l);
       rows++;
@@ -139,7 +148,7 @@ export function buildWindowDataset(hosts: readonly HostSeries[], failures: reado
       }
       y[r] = l.label;
       t[r] = host.timestamps[end];
-      weight[r] = l.label === 1 ? 1 : negativeEvery;
+      weight[r] = l.label === 0 ? negativeEvery : thin && l.leadMs > thin.beyondMs ? thin.every : 1;
       leadMs[r] = l.leadMs;
       entity.push(host.entityId);
       mode.push(l.mode);
