@@ -18,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFailureModel } from '../src/failure/model-file.js';
-import { DEFAULT_SIMULATOR_TRAINING, trainOnSimulator } from '../src/failure/simulator-training.js';
+import { DEFAULT_SIMULATOR_TRAINING, failureFeatures, trainOnSimulator } from '../src/failure/simulator-training.js';
 import { evaluateOnFleet, EVAL_FLEET, formatFleetEvaluation, pooledEvaluation, type FleetEvaluation } from './failure/simulator-eval.js';
 import { GradientBoostedTrees, RandomForestClassifier } from '../src/ml/tree/index.js';
 import { loadBackblaze } from './failure/backblaze.js';
@@ -93,7 +93,7 @@ if (!args['skip-simulator']) {
   console.log(`  validation: event recall ${(100 * t.recall).toFixed(1)} % at ${t.falseAlarmsPerEntityDay.toFixed(3)} FA/host-day; ensemble weights ${JSON.stringify(predictor.weights)}`);
   const results: FleetEvaluation[] = [];
   for (let k = 0; k < fleets; k++) {
-    const e = await evaluateOnFleet(predictor, { ...EVAL_FLEET, seed: EVAL_FLEET.seed + k }, training.strideMinutes);
+    const e = await evaluateOnFleet(predictor, { ...EVAL_FLEET, seed: EVAL_FLEET.seed + k }, training.strideMinutes, failureFeatures(training));
     results.push(e);
     for (const line of formatFleetEvaluation(e)) console.log(line);
   }

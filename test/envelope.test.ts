@@ -32,19 +32,23 @@ describe(`NovaCron /api/v1/process envelope (${backend})`, () => {
   });
 
   it('model_management/get_info gives ModelInfo of the active model, Go-decodable', async () => {
-    const none = await call({ id: 'm0', service: 'model_management', method: 'get_info', data: { model_type: 'failure_prediction' } });
+    const none = await call({ id: 'm0', service: 'model_management', method: 'get_info', data: { model_type: 'workload_placement' } });
     expect(none.status).toBe(200);
     expect(none.body.success).toBe(false);
-    expect(none.body.error).toMatch(/No active failure model/);
+    expect(none.body.error).toMatch(/No active placement model/);
     expect(none.body.model_version).toBe('error');
-    await t.request('POST', '/api/v1/models/failure/versions', { body: { algorithm: 'gbdt', metrics: { accuracy: 0.9 }, data_fingerprint: 'sim-seed-1', trained_at: '2026-10-01T12:00:00Z', artifact: { a: 1 } } });
-    await t.request('POST', '/api/v1/models/failure/activate?model_id=failure_v1');
-    const r = await call({ id: 'm1', service: 'model', method: 'info', data: { model_type: 'failure_prediction' } });
+    await t.request('POST', '/api/v1/models/placement/versions', { body: { algorithm: 'gbdt', metrics: { accuracy: 0.9 }, data_fingerprint: 'sim-seed-1', trained_at: '2026-10-01T12:00:00Z', artifact: { a: 1 } } });
+    await t.request('POST', '/api/v1/models/placement/activate?model_id=placement_v1');
+    const r = await call({ id: 'm1', service: 'model', method: 'info', data: { model_type: 'workload_placement' } });
     expect(r.body.success).toBe(true);
-    expect(r.body.data).toMatchObject({ name: 'failure_gbdt', version: '1', training_data: 'sim-seed-1', accuracy: 0.9, last_trained: '2026-10-01T12:00:00.000Z' });
+    expect(r.body.data).toMatchObject({ name: 'placement_gbdt', version: '1', training_data: 'sim-seed-1', accuracy: 0.9, last_trained: '2026-10-01T12:00:00.000Z' });
     expect(r.body.data.last_trained).toMatch(RFC3339_WITH_ZONE);
+    // The bundled failure model is active from the first start.
+    const failure = await call({ id: 'm1f', service: 'model', method: 'info', data: { model_type: 'failure_prediction' } });
+    expect(failure.body.success).toBe(true);
+    expect(failure.body.data).toMatchObject({ name: 'failure_stacked_failure_ensemble', model_id: 'failure_v1' });
     const all = await call({ id: 'm2', service: 'model_management', method: 'get_info', data: {} });
-    expect(all.body.data.total_models).toBe(1);
+    expect(all.body.data.total_models).toBe(2);
     const bad = await call({ id: 'm3', service: 'model_management', method: 'get_info', data: { model_type: 42 } });
     expect(bad.status).toBe(200);
     expect(bad.body.success).toBe(false);

@@ -23,32 +23,34 @@ describe(`model registry (${backend})`, () => {
   });
   afterAll(async () => t?.close());
 
+  // failure_v1 is the bundled failure model, registered and activated at first start.
   it('registers versions with metadata and a checksummed artifact; lists them in the seed shape', async () => {
     const a = await t.request('POST', '/api/v1/models/failure/versions', { body: version() });
     expect(a.status).toBe(201);
-    expect(a.body).toMatchObject({ model_id: 'failure_v1', model_type: 'failure_prediction', version: '1', is_active: false, accuracy: 0.91, auc_score: 0.95, feature_count: 2 });
+    expect(a.body).toMatchObject({ model_id: 'failure_v2', model_type: 'failure_prediction', version: '2', is_active: false, accuracy: 0.91, auc_score: 0.95, feature_count: 2 });
     expect(a.body.artifact_sha256).toBe(sha256(Buffer.from(JSON.stringify({ trees: [1, 2, 3] }))));
     const b = await t.request('POST', '/api/v1/models/failure/versions', { body: version({ metrics: { accuracy: 0.93 }, artifact: undefined, artifact_base64: Buffer.from('binary-model').toString('base64') }) });
-    expect(b.body.model_id).toBe('failure_v2');
+    expect(b.body.model_id).toBe('failure_v3');
     const list = await t.request('GET', '/api/v1/failure/models', { key: t.keys.viewer });
     expect(list.status).toBe(200);
-    expect(list.body.models.map((m: { model_id: string }) => m.model_id)).toEqual(['failure_v2', 'failure_v1']);
-    expect(list.body.models[0]).toMatchObject({ is_active: false, metadata: { model_id: 'failure_v2', training_status: 'completed' } });
+    expect(list.body.models.map((m: { model_id: string }) => m.model_id)).toEqual(['failure_v3', 'failure_v2', 'failure_v1']);
+    expect(list.body.models[0]).toMatchObject({ is_active: false, metadata: { model_id: 'failure_v3', training_status: 'completed' } });
+    expect(list.body.models[2]).toMatchObject({ is_active: true, metadata: { model_id: 'failure_v1', algorithm: 'stacked_failure_ensemble' } });
     for (const s of ['placement', 'anomaly', 'resource']) expect((await t.request('GET', `/api/v1/${s}/models`)).body).toEqual({ models: [] });
-    const art = await t.request('GET', '/api/v1/models/failure/versions/failure_v2/artifact');
+    const art = await t.request('GET', '/api/v1/models/failure/versions/failure_v3/artifact');
     expect(art.text).toBe('binary-model');
   });
 
   it('activates exactly one version per service, atomically', async () => {
-    const r = await t.request('POST', '/api/v1/models/failure/activate?model_id=failure_v1');
+    const r = await t.request('POST', '/api/v1/models/failure/activate?model_id=failure_v2');
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('success');
-    expect(r.body.message).toContain('failure_v1');
-    await t.request('POST', '/api/v1/models/failure/activate?model_id=failure_v2');
+    expect(r.body.message).toContain('failure_v2');
+    await t.request('POST', '/api/v1/models/failure/activate?model_id=failure_v3');
     const list = (await t.request('GET', '/api/v1/failure/models')).body.models;
-    expect(list.filter((m: { is_active: boolean }) => m.is_active).map((m: { model_id: string }) => m.model_id)).toEqual(['failure_v2']);
+    expect(list.filter((m: { is_active: boolean }) => m.is_active).map((m: { model_id: string }) => m.model_id)).toEqual(['failure_v3']);
     // Concurrent activations still leave exactly one active version.
-    await Promise.all(['failure_v1', 'failure_v2', 'failure_v1', 'failure_v2'].map((id) => t.request('POST', `/api/v1/models/failure/activate?model_id=${id}`)));
+    await Promise.all(['failure_v2', 'failure_v3', 'failure_v2', 'failure_v3'].map((id) => t.request('POST', `/api/v1/models/failure/activate?model_id=${id}`)));
     const after = (await t.request('GET', '/api/v1/failure/models')).body.models;
     expect(after.filter((m: { is_active: boolean }) => m.is_active)).toHaveLength(1);
     const health = await t.request('GET', '/health');
@@ -69,8 +71,8 @@ describe(`model registry (${backend})`, () => {
   });
 
   it('returns a version\'s metrics', async () => {
-    const r = await t.request('GET', '/api/v1/models/failure/performance?model_id=failure_v1', { key: t.keys.viewer });
-    expect(r.body).toEqual({ model_id: 'failure_v1', service_type: 'failure', metrics: { accuracy: 0.91, auc_score: 0.95, precision: 0.8, recall: 0.7 } });
+    const r = await t.request('GET', '/api/v1/models/failure/performance?model_id=failure_v2', { key: t.keys.viewer });
+    expect(r.body).toEqual({ model_id: 'failure_v2', service_type: 'failure', metrics: { accuracy: 0.91, auc_score: 0.95, precision: 0.8, recall: 0.7 } });
   });
 
   it('verifies the artifact checksum: a corrupted artifact is refused, never served', async () => {

@@ -14,7 +14,8 @@ import { evaluateThreshold, type ScoredWindow } from '../../src/failure/alert-bu
 import type { EventScores } from '../../src/failure/alert-events.js';
 import { balancedAccuracy, TTF_BUCKETS, ttfAccuracy, type FailurePredictor } from '../../src/failure/failure-predictor.js';
 import type { FailureInterval } from '../../src/failure/labels.js';
-import { fleetChunks, simulateForFailures, type FleetSpec } from '../../src/failure/simulator-training.js';
+import { failureFeatures, fleetChunks, simulateForFailures, type FleetSpec } from '../../src/failure/simulator-training.js';
+import type { WindowFeaturizer } from '../../src/failure/window-dataset.js';
 import { averagePrecision } from '../../src/ml/metrics/index.js';
 
 /** The evaluation fleets: seeds from 9001 up were never used while developing (dev seeds: 101–110). */
@@ -44,7 +45,7 @@ export interface FleetEvaluation {
   ttf: { windows: number; accuracy: number };
 }
 
-export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSpec, strideMinutes = 5): Promise<FleetEvaluation> {
+export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSpec, strideMinutes = 5, featurizer: WindowFeaturizer = failureFeatures()): Promise<FleetEvaluation> {
   const fleet = simulateForFailures(spec);
   const truth = fleet.sim.truth();
   const interval = (f: (typeof truth.failures)[number]): FailureInterval => ({ entityId: f.host_id, failedAt: f.failed_at, recoveredAt: f.recovered_at, mode: f.mode });
@@ -53,7 +54,7 @@ export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSp
   const precursor = observed.filter((f) => f.has_precursor).map(interval);
   const warnable = observed.filter((f) => f.has_precursor && (f.lead_minutes ?? 0) * 60_000 >= L).map(interval);
   const all = observed.map(interval);
-  const scored = await predictor.scoreFleet(fleetChunks(fleet, predictor.options.leadTime, strideMinutes, predictor.members.includes('lstm')));
+  const scored = await predictor.scoreFleet(fleetChunks(fleet, predictor.options.leadTime, strideMinutes, predictor.members.includes('lstm'), undefined, 1, featurizer));
   const windows = (score: ArrayLike<number>): ScoredWindow[] => scored.entity.map((e, i) => ({ entityId: e, t: scored.t[i], score: score[i] }));
   const opts = predictor.options.leadTime;
   const models: ModelOnFleet[] = [...predictor.members.map((m, i) => ({ name: m as string, score: scored.members[i] })), { name: 'ensemble', score: scored.score }].map(({ name, score }) => {
@@ -84,7 +85,7 @@ export async function evaluateOnFleet(predictor: FailurePredictor, spec: FleetSp
     alarms.set(m.model, list);
   }
   const pooling: PoolingData = { alarms, failures: { all: fleet.failures.map(tag), observed: all.map(tag), precursor: precursor.map(tag), warnable: warnable.map(tag) } };
-  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: timeToFailureOnFleet(predictor, fleet), pooling };
+  return { fleet: spec, hostDays: fleet.hostDays, failures: { all: all.length, precursor: precursor.length, warnable: warnable.length }, models, ttf: timeToFailureOnFleet(predictor, fleet, featurizer), pooling };
 }
 
 /** All fleets as one: alerts scored against the failures of every fleet, false alarms over the total host-days. */
@@ -114,13 +115,13 @@ export function pooledEvaluation(results: readonly FleetEvaluation[]): FleetEval
   };
 }
 
-function timeToFailureOnFleet(predictor: FailurePredictor, fleet: ReturnType<typeof simulateForFailures>): ReturnType<typeof ttfAccuracy> {
+function timeToFailureOnFleet(predictor: FailurePredictor, fleet: ReturnType<typeof simulateForFailures>, featurizer: WindowFeaturizer): ReturnType<typeof ttfAccuracy> {
   const reach = { horizonMs: predictor.options.trainingHorizonMs, minLeadMs: predictor.options.leadTime.minLeadMs };
   const y: number[] = [];
   const leadMs: number[] = [];
   const bucket: number[] = [];
   // Positives only: negatives are dropped (kept one in a billion) since only failures have a time to failure.
-  for (const { dataset: d } of fleetChunks(fleet, reach, 5, false, 10, 1e9)) {
+  for (const { dataset: d } of fleetChunks(fleet, reach, 5, false, 10, 1e9, featurizer)) {
     const est = predictor.timeToFailure(d.X);
     for (let i = 0; i < d.X.rows; i++) {
       if (d.y[i] !== 1) continue;

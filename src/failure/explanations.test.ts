@@ -20,6 +20,11 @@ describe('explanations', () => {
     expect(reasons.every((r) => r.contribution > 0)).toBe(true);
     expect(suspectedComponent(reasons)).toBe('memory');
     expect(suspectedComponent([])).toBe('host');
+    const missing = Float64Array.from(row);
+    missing[0] = NaN;
+    const first = topReasons(names, missing, shap, 3)[0];
+    expect(first.feature).toBe('ecc_correctable_errors.rate_30m_vs_6h');
+    expect(first.text).toBe('correctable ECC errors rising 41× faster than over the last 6 h');
   });
 
   it('recommends migrating when failure is near, maintenance when it is further, watching when elevated', () => {

@@ -116,8 +116,10 @@ export function describeFeature(feature: string, values: (name: string) => numbe
     return v > 0 ? `${label}: +${formatValue(metric, v)} in the last ${SPAN_WORDS[inc[1]] ?? inc[1]}${extra}` : `${label}: no increase in the last ${SPAN_WORDS[inc[1]] ?? inc[1]}`;
   }
   switch (kind) {
-    case 'rate_30m_vs_6h':
-      return `${label} rising ${times(v)} faster than over the last 6 h (+${formatValue(metric, get('inc_30m'))} in 30 min)`;
+    case 'rate_30m_vs_6h': {
+      const inc30 = get('inc_30m');
+      return `${label} rising ${times(v)} faster than over the last 6 h${Number.isFinite(inc30) ? ` (+${formatValue(metric, inc30)} in 30 min)` : ''}`;
+    }
     case 'minutes_since_increase':
       return v >= 1440 ? `${label}: no increase for a day or more` : `${label} last increased ${v.toFixed(0)} min ago`;
     case 'shift_5m_vs_6h':
@@ -158,6 +160,8 @@ export function topReasons(names: readonly string[], row: ArrayLike<number>, con
   for (const i of order) {
     if (out.length >= k) break;
     const feature = names[i];
+    // A missing value can move a tree's output (missing-value branches) but is no reason an operator can act on.
+    if (!Number.isFinite(row[i])) continue;
     const metric = feature.slice(0, feature.lastIndexOf('.'));
     // One reason per metric: a second feature of the same metric repeats the story.
     if (metricsUsed.has(metric)) continue;

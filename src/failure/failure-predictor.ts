@@ -551,10 +551,14 @@ async function fitTimeToFailure(dataset: WindowDataset, seed: number): Promise<{
   for (let i = 0; i < dataset.y.length; i++) if (dataset.y[i] === 1 && Number.isFinite(dataset.leadMs[i])) rows.push(i);
   if (rows.length < 5) throw new MLInputError(`time to failure: ${rows.length} positive windows, too few`);
   const target = Float64Array.from(rows, (r) => bucketOfMinutes(dataset.leadMs[r] / 60_000));
+  // Counts weighted back (far positives may have been thinned), so the majority is the real one.
   const counts = new Array<number>(TTF_BUCKETS.length).fill(0);
-  for (const b of target) counts[b]++;
+  target.forEach((b, k) => (counts[b] += dataset.weight[rows[k]] || 1));
   // Balanced classes: most windows before a failure are hours ahead (disks), and an estimate that always says "over 8 h" would be right most of the time and useless.
-  const classWeights = Object.fromEntries(counts.map((c, k) => [k, c > 0 ? rows.length / (TTF_BUCKETS.length * c) : 1]));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const kept = new Array<number>(TTF_BUCKETS.length).fill(0);
+  for (const b of target) kept[b]++;
+  const classWeights = Object.fromEntries(kept.map((c, k) => [k, c > 0 ? rows.length / (TTF_BUCKETS.length * c) : 1]));
   const model = await new GradientBoostedTrees({ objective: 'multiclass', numClasses: TTF_BUCKETS.length, nEstimators: 100, learningRate: 0.1, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.5, classWeights }).fit(takeRows(dataset.X, rows), target, { seed });
   return { model, majority: counts.indexOf(Math.max(...counts)) };
 }

@@ -4,11 +4,11 @@
  * not pay for before it listens. Everything that decodes, featurises or scores lives behind this
  * module; the service and routes import only its types.
  */
-import { MLInputError } from '../ml/core/index.js';
+import { matrix, MLInputError } from '../ml/core/index.js';
 import { TTF_BUCKETS, type FailurePredictor } from './failure-predictor.js';
-import type { HistoryFeatures } from './history-features.js';
 import { decodeFailureModel } from './model-file.js';
 import type { SequenceFeaturizer } from './sequence-featurizer.js';
+import type { WindowFeaturizer } from './window-dataset.js';
 import { failureFeatures, sequenceFeatures, type SimulatorTrainingConfig } from './simulator-training.js';
 
 export { assessHistories, assessRows, type FailureAssessment, type HostHistory } from './host-assessment.js';
@@ -20,7 +20,7 @@ export { summarizePredictor } from './model-versions.js';
 export interface LoadedFailureModel {
   predictor: FailurePredictor;
   training: SimulatorTrainingConfig;
-  features: HistoryFeatures;
+  features: WindowFeaturizer;
   /** The LSTM member's raw-window featurizer; null when the model has no LSTM member. */
   sequences: SequenceFeaturizer | null;
   /** Column of each feature name. */
@@ -34,7 +34,7 @@ export interface LoadedFailureModel {
  */
 export function loadFailureModel(bytes: Buffer): LoadedFailureModel {
   const { predictor, training } = decodeFailureModel(bytes);
-  const features = failureFeatures();
+  const features = failureFeatures(training);
   const names = predictor.featureNames;
   if (names.length !== features.names.length || names.some((n, i) => n !== features.names[i])) {
     throw new MLInputError(`the model reads ${names.length} features that differ from this engine's ${features.names.length} (trained with another feature pipeline)`);
@@ -45,6 +45,15 @@ export function loadFailureModel(bytes: Buffer): LoadedFailureModel {
     if (sequences.windowPoints !== predictor.sequenceWindow || sequences.names.length !== predictor.sequenceWidth) {
       throw new MLInputError(`the model's LSTM reads ${predictor.sequenceWidth} values per window; this engine builds ${sequences.names.length}`);
     }
+  }
+  // A model the current code cannot score (an older format of a part) fails here, at load time
+  // where health reports it, rather than on every request.
+  try {
+    const probe = matrix(new Float64Array(names.length).fill(NaN), 1, names.length);
+    predictor.timeToFailure(probe);
+    predictor.contributions(probe);
+  } catch (err) {
+    throw new MLInputError(`this engine cannot score the model: ${(err as Error).message}`);
   }
   return { predictor, training, features, sequences, featureIndex: new Map(names.map((n, i) => [n, i])), alarmProbability: predictor.alarmProbability };
 }

@@ -32,6 +32,8 @@ type Assessment = Runtime.FailureAssessment;
 const SCORE_BATCH = 16;
 /** The first background run waits this long after start (the model loads meanwhile). */
 const FIRST_RUN_DELAY_MS = 10_000;
+/** Loading the model code (~0.3 s of CPU for TensorFlow.js and the tree ensembles) waits until start-up is done. */
+const BOOTSTRAP_DELAY_MS = 200;
 
 export interface ActiveFailureModel extends Runtime.LoadedFailureModel {
   id: string;
@@ -120,7 +122,9 @@ export class FailureService {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.bootstrap = this.ensureDefaultModel().catch((err: unknown) => this.platform.logger.error({ err }, 'could not register the bundled failure model'));
+    this.bootstrap = new Promise((r) => setTimeout(r, BOOTSTRAP_DELAY_MS).unref())
+      .then(() => (this.started ? this.ensureDefaultModel() : undefined))
+      .catch((err: unknown) => this.platform.logger.error({ err }, 'could not register the bundled failure model'));
     const interval = this.platform.config.failureScoreIntervalMs;
     if (interval > 0) {
       const tick = () => void this.runScoring(Date.now()).catch((err: unknown) => this.platform.logger.error({ err }, 'failure scoring run failed'));
@@ -140,20 +144,22 @@ export class FailureService {
     await this.bootstrap;
   }
 
-  /** Stops the timer and waits for a run in progress. */
+  /** Stops the timer and waits for the start-up registration and a scoring run in progress. */
   async stop(): Promise<void> {
     for (const t of this.timers.splice(0)) clearTimeout(t);
     this.started = false;
+    await this.bootstrap;
     await this.scoring?.catch(() => undefined);
   }
 
   private async ensureDefaultModel(): Promise<void> {
     const rt = await this.runtime();
+    const file = this.platform.config.failureModelFile ?? rt.DEFAULT_FAILURE_MODEL_PATH;
     let bytes: Buffer;
     try {
-      bytes = await readFile(rt.DEFAULT_FAILURE_MODEL_PATH);
+      bytes = await readFile(file);
     } catch (err) {
-      this.platform.logger.warn({ err, path: rt.DEFAULT_FAILURE_MODEL_PATH }, 'no bundled failure model; failure prediction waits for a trained one');
+      this.platform.logger.warn({ err, path: file }, 'no bundled failure model; failure prediction waits for a trained one');
       return;
     }
     const sha = sha256(bytes);
@@ -163,7 +169,7 @@ export class FailureService {
     if (!bundled) {
       const loaded = rt.loadFailureModel(bytes);
       bundled = await this.registry.register(versionInput(rt.summarizePredictor(loaded.predictor), loaded.training, bytes, { source: 'bundled' }));
-      this.platform.logger.info({ model_id: bundled.id, recall: bundled.metrics.recall }, 'bundled failure model registered');
+      this.platform.logger.info({ model_id: bundled.id, recall: bundled.metrics.recall, path: file }, 'bundled failure model registered');
     }
     if (!active || (active.parameters.source === 'bundled' && active.id !== bundled.id)) {
       await this.registry.activate('failure', bundled.id);

@@ -101,10 +101,11 @@ export function parsePredictionInput(features: Record<string, unknown>, metadata
 
 /** The 400 for a request that names no host and sends nothing the model reads. */
 export function nothingToAssess(featureNames: readonly string[], ignored: readonly string[]): Problem {
-  const examples = featureNames.filter((n) => /\.(inc_30m|last|shift_30m_vs_6h)$/.test(n)).slice(0, 4);
+  const examples = [...featureNames.filter((n) => /\.inc_30m$/.test(n)).slice(0, 2), ...featureNames.filter((n) => /\.shift_30m_vs_6h$/.test(n)).slice(0, 2)];
+  const metrics = ['cpu_utilization', 'memory_utilization', 'cpu_temperature', 'fan_speed_rpm', 'smart_5_raw', 'ecc_correctable_errors', 'network_link_flaps'].filter((m) => FAILURE_METRICS.includes(m));
   const detail =
     `features holds nothing the failure model can assess: send node_id (a host with stored telemetry), metric values it reads ` +
-    `(${FAILURE_METRICS.slice(0, 6).join(', ')}, … ${FAILURE_METRICS.length} in all), or its own feature names (e.g. ${examples.join(', ')}; ` +
+    `(${metrics.join(', ')}, … ${FAILURE_METRICS.length} in all), or its own feature names (e.g. ${examples.join(', ')}; ` +
     `GET /api/v1/failure/models lists all ${featureNames.length})` +
     (ignored.length ? `. Not read by the model: ${ignored.slice(0, 8).join(', ')}` : '');
   return Problem.badRequest(detail, [{ path: '/body/features', message: 'needs node_id, model metrics or model feature names' }]);

@@ -173,22 +173,19 @@ export function failureRoutes(platform: Platform, service: FailureService) {
 
     app.post('/api/v1/failure/retrain', {
       config: { access: 'operator' },
-      attachValidation: true,
       schema: {
         tags,
         summary: 'Train a new failure model on simulated fleets (a job; 202 with its id)',
         description:
-          'The body is optional (send none, or {}): without settings the default configuration runs (100 hosts × 14 days per fleet, all members; tens of minutes). ' +
+          'Send {} for the default configuration (100 hosts × 14 days per fleet, all five members; tens of minutes), `{"quick": true}` for a fast one, or override single settings within the limits. ' +
           'The new version is registered with its validation metrics and activated when its validation event recall is not worse than the active version\'s, ' +
           'or always with `activate: true` (admin only). One training at a time: 409 while one is queued or running. Follow it at GET /api/v1/jobs/{id}.',
         body: RetrainBody,
         response: { 202: RetrainResponse },
       },
       handler: async (req, reply) => {
-        const body: unknown = req.body ?? {};
-        if (req.validationError && req.body !== undefined && req.body !== null) throw req.validationError;
-        const b = body as { activate?: boolean };
-        if (b.activate === true && !(req.principal && roleAllows(req.principal.role, 'admin'))) {
+        const body = req.body;
+        if (body.activate === true && !(req.principal && roleAllows(req.principal.role, 'admin'))) {
           throw new Problem(403, 'forbidden', 'activate: true needs the admin role; without it the new version is activated only when it validates at least as well as the active one');
         }
         let request;
@@ -202,13 +199,13 @@ export function failureRoutes(platform: Platform, service: FailureService) {
         if (running) throw new Problem(409, 'conflict', `Failure training job ${running} is still queued or running; follow it at /api/v1/jobs/${running}`);
         let job;
         try {
-          job = await platform.jobs.enqueue(FAILURE_TRAIN_JOB, body as Record<string, unknown>);
+          job = await platform.jobs.enqueue(FAILURE_TRAIN_JOB, body);
         } catch (err) {
           if (err instanceof JobQueueUnavailableError) throw new Problem(503, 'service_unavailable', 'The job queue (Redis) is unreachable; retry later', [], { 'retry-after': '5' });
           throw err;
         }
         service.noteTrainingJob(job.id);
-        await audit(platform.store, platform.logger, { principal: req.principal, requestId: req.id }, 'failure.retrain', job.id, { quick: (body as { quick?: boolean }).quick === true });
+        await audit(platform.store, platform.logger, { principal: req.principal, requestId: req.id }, 'failure.retrain', job.id, { quick: body.quick === true, activate: body.activate === true });
         return reply
           .code(202)
           .header('location', `/api/v1/jobs/${job.id}`)

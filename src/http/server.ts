@@ -1,4 +1,5 @@
 import { AnomalyService, anomalyRoutes, registerAnomalyEnvelope, registerAnomalyJobs, RequestDetector } from '../anomaly/index.js';
+import { FailureService, failureRoutes, registerFailureJobs } from '../failure/index.js';
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
 import type { Platform } from '../platform/platform.js';
 import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
@@ -16,6 +17,7 @@ export interface Engine {
   registry: ModelRegistry;
   telemetry: TelemetryService;
   anomaly: AnomalyService;
+  failure: FailureService;
   /** Starts background work that needs the migrated database (live anomaly state, timers). */
   start(): Promise<void>;
   /** Stops it, writing queued records and checkpoints; call after in-flight requests finished. */
@@ -27,6 +29,7 @@ export interface Capabilities {
   telemetry: TelemetryService;
   anomaly: AnomalyService;
   detector: RequestDetector;
+  failure: FailureService;
 }
 
 /**
@@ -38,17 +41,19 @@ export function registerCapabilities(platform: Platform): Capabilities {
   const telemetry = new TelemetryService(platform);
   const anomaly = new AnomalyService(platform, telemetry);
   const detector = new RequestDetector({ scorer: anomaly.scorer, pipeline: anomaly.pipeline, telemetry, baseThreshold: platform.config.anomalyThreshold });
+  const failure = new FailureService(platform, registry);
   registerTelemetryJobs(platform, telemetry);
   registerAnomalyJobs(platform, anomaly);
+  registerFailureJobs(platform, failure);
   registerModelEnvelope(platform.envelope, registry);
   registerAnomalyEnvelope(platform.envelope, detector);
   platform.envelope.register('health', 'check', async () => ({ data: { ...(await healthReport(platform, registry)) } }), { role: 'viewer' });
-  return { registry, telemetry, anomaly, detector };
+  return { registry, telemetry, anomaly, detector, failure };
 }
 
 /** Wires every capability into one Fastify app over an opened platform. */
 export async function createEngine(platform: Platform): Promise<Engine> {
-  const { registry, telemetry, anomaly, detector } = registerCapabilities(platform);
+  const { registry, telemetry, anomaly, detector, failure } = registerCapabilities(platform);
 
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
@@ -58,7 +63,24 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     jobRoutes(platform),
     keyRoutes(platform),
     anomalyRoutes(platform, anomaly, detector),
+    failureRoutes(platform, failure),
     processRoute(platform),
   ]);
-  return { app, platform, registry, telemetry, anomaly, start: () => anomaly.start(), stop: () => anomaly.stop() };
+  return {
+    app,
+    platform,
+    registry,
+    telemetry,
+    anomaly,
+    failure,
+    start: async () => {
+      await anomaly.start();
+      // The failure model loads in the background: start-up does not wait for it.
+      failure.start();
+    },
+    stop: async () => {
+      await failure.stop();
+      await anomaly.stop();
+    },
+  };
 }

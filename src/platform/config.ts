@@ -46,6 +46,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { env: 'NOVACRON_INCIDENT_CORRELATE_ON', default: 'host,service', meaning: 'Keys that join anomalies into one incident: any of host, rack, service (rack groups whole racks).' },
   { env: 'NOVACRON_ANOMALY_WEBHOOK_URL', default: '(unset)', meaning: 'URL that receives incident events (opened, updated, resolved) as signed JSON POSTs, with retries.' },
   { env: 'NOVACRON_ANOMALY_WEBHOOK_SECRET', default: '(unset)', meaning: 'HMAC-SHA256 secret for the `X-NovaCron-Signature` header of webhook deliveries.' },
+  { env: 'NOVACRON_FAILURE_SCORE_INTERVAL_S', default: '60', meaning: 'How often every host with telemetry in the last 15 minutes is scored for failure risk (its last 24 h of telemetry), the latest assessment stored for `GET /api/v1/failure/risks` and alarming hosts alerted. 0 turns background scoring off; otherwise at least 5.' },
+  { env: 'NOVACRON_FAILURE_MODEL_FILE', default: '(bundled)', meaning: 'Failure model file (as `novacron-ai train-failure --out` writes it) registered as a version at start and activated unless a retrained model is active; unset: the bundled `models/failure-default.json.gz`.' },
   { env: 'NOVACRON_SHUTDOWN_TIMEOUT_MS', default: '15000', meaning: 'How long a graceful shutdown waits for in-flight requests and jobs before closing anyway.' },
 ] as const;
 
@@ -89,6 +91,10 @@ export interface Config {
   incidentCorrelateOn: Array<'host' | 'rack' | 'service'>;
   anomalyWebhookUrl: string | undefined;
   anomalyWebhookSecret: string | undefined;
+  /** 0: background failure scoring off. */
+  failureScoreIntervalMs: number;
+  /** Undefined: the bundled default model. */
+  failureModelFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +151,13 @@ function webhookUrl(env: Env, key: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
   return url.href;
+}
+
+/** Seconds, where 0 turns the work off and anything else must be at least `min`. */
+function intervalOrOff(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const n = integer(env, key, fallback, 0, max);
+  if (n !== 0 && n < min) throw new ConfigError(`${key} must be 0 (off) or between ${min} and ${max} seconds, got "${env[key]?.trim()}"`);
+  return n;
 }
 
 function boolean(env: Env, key: string, fallback: boolean): boolean {
@@ -210,5 +223,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     incidentCorrelateOn: correlationKeys(env, 'NOVACRON_INCIDENT_CORRELATE_ON'),
     anomalyWebhookUrl: webhookUrl(env, 'NOVACRON_ANOMALY_WEBHOOK_URL'),
     anomalyWebhookSecret: optional(env, 'NOVACRON_ANOMALY_WEBHOOK_SECRET'),
+    failureScoreIntervalMs: intervalOrOff(env, 'NOVACRON_FAILURE_SCORE_INTERVAL_S', 60, 5, 86_400) * 1000,
+    failureModelFile: optional(env, 'NOVACRON_FAILURE_MODEL_FILE') === undefined ? undefined : path.resolve(cwd, optional(env, 'NOVACRON_FAILURE_MODEL_FILE')!),
   };
 }

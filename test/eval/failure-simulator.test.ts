@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFailureModel } from '../../src/failure/model-file.js';
+import { failureFeatures } from '../../src/failure/simulator-training.js';
 import { evaluateOnFleet } from '../../eval/failure/simulator-eval.js';
 
 /**
@@ -10,7 +11,7 @@ import { evaluateOnFleet } from '../../eval/failure/simulator-eval.js';
 describe('failure prediction on an unseen simulated fleet (CI slice)', { timeout: 300_000 }, () => {
   it('warns most precursor-bearing failures in time at a low false-alarm rate', async () => {
     const { predictor, training } = readFailureModel();
-    const e = await evaluateOnFleet(predictor, { seed: 9101, hosts: 30, days: 7, failuresPerHostDay: 0.08 }, training.strideMinutes);
+    const e = await evaluateOnFleet(predictor, { seed: 9101, hosts: 30, days: 7, failuresPerHostDay: 0.08 }, training.strideMinutes, failureFeatures(training));
     const ens = e.models.find((m) => m.model === 'ensemble')!;
     expect(e.failures.precursor).toBeGreaterThanOrEqual(8);
     expect(ens.precursor.recall).toBeGreaterThanOrEqual(0.5);

@@ -66,6 +66,8 @@ export async function startEngine(env: Record<string, string> = {}, reuse?: Engi
   const platform = await openPlatform(config, logger);
   const engine = await createEngine(platform);
   await engine.start();
+  // The bundled failure model is registered in the background; tests start from the settled registry.
+  await engine.failure.ready();
   if (config.runWorker) await platform.jobs.startProcessing();
   await engine.app.listen({ host: '127.0.0.1', port: 0 });
   const address = engine.app.server.address();

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import type { DialectName } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
 import * as anomaly from './migrations/0002-anomaly.js';
+import * as failure from './migrations/0003-failure.js';
 
 interface VersionedMigration {
   name: string;
@@ -12,6 +13,7 @@ interface VersionedMigration {
 const MIGRATIONS: VersionedMigration[] = [
   { name: '0001-initial', up: initial.up },
   { name: '0002-anomaly', up: anomaly.up },
+  { name: '0003-failure', up: failure.up },
 ];
 
 class StaticProvider implements MigrationProvider {

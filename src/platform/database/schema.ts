@@ -131,6 +131,24 @@ export interface AlertTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+  /** JSON (0003): what the alert's service records beside the reasons. */
+  details: string | null;
+}
+
+/** The latest failure assessment of each host (0003). */
+export interface FailureAssessmentTable {
+  host_id: string;
+  /** End of the history the assessment read (the moment it describes). */
+  assessed_at: number;
+  /** When the scoring run that wrote it ran. */
+  scored_at: number;
+  model_id: string;
+  probability: number;
+  score: number;
+  alarm: number;
+  elevated: number;
+  /** JSON: time to failure, reasons, recommended action, members, coverage. */
+  payload: string;
 }
 
 export interface ApiKeyTable {
@@ -237,4 +255,5 @@ export interface Schema {
   incidents: IncidentTable;
   incident_resources: IncidentResourceTable;
   detector_checkpoints: DetectorCheckpointTable;
+  failure_assessments: FailureAssessmentTable;
 }

@@ -3,6 +3,7 @@ import { AnomalyRepository } from './anomaly-repository.js';
 import { ApiKeyRepository } from './api-key-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { EventRepository } from './event-repository.js';
+import { FailureRepository } from './failure-repository.js';
 import { InventoryRepository } from './inventory-repository.js';
 import { JobRepository } from './job-repository.js';
 import { ModelRepository } from './model-repository.js';
@@ -18,6 +19,7 @@ export class Store {
   readonly audit: AuditRepository;
   readonly jobs: JobRepository;
   readonly anomalies: AnomalyRepository;
+  readonly failure: FailureRepository;
 
   constructor(readonly database: Database) {
     this.telemetry = new TelemetryRepository(database);
@@ -28,6 +30,7 @@ export class Store {
     this.audit = new AuditRepository(database);
     this.jobs = new JobRepository(database);
     this.anomalies = new AnomalyRepository(database);
+    this.failure = new FailureRepository(database);
   }
 }
 
@@ -39,3 +42,4 @@ export * from './api-key-repository.js';
 export * from './audit-repository.js';
 export * from './job-repository.js';
 export * from './anomaly-repository.js';
+export * from './failure-repository.js';
