@@ -41,7 +41,7 @@ export function timeReversibility(z: Float64Array, n: number): number {
 /** MD_hrv_classic_pnn40: share of successive differences larger than 0.04 in magnitude. */
 export function pnn40(z: Float64Array, n: number): number {
   let count = 0;
-  for (let i = 0; i < n - 1; i++) if (Math.abs(z[i + 1] - z[i]) * 1000 > 40) count++;
+  for (let i = 0; i < n - 1; i++) count += +(Math.abs(z[i + 1] - z[i]) * 1000 > 40);
   return count / (n - 1);
 }
 
@@ -98,23 +98,25 @@ export function embeddingDistanceExpFit(z: Float64Array, n: number, acf: LazyAut
 
 /**
  * CO_HistogramAMI_even_2_5: automutual information (nats) between z[t] and z[t+2], from a 5×5
- * joint histogram with equal-width bins over [min − 0.1, max + 0.1].
+ * joint histogram with equal-width bins over [min − 0.1, max + 0.1]. `min` and `max` are z's.
  */
-export function histogramAutoMutualInfo(z: Float64Array, n: number, s: Catch22Scratch): number {
+export function histogramAutoMutualInfo(z: Float64Array, n: number, min: number, max: number, s: Catch22Scratch): number {
   const lag = 2;
   const bins = 5;
-  let min = z[0];
-  let max = z[0];
-  for (let i = 1; i < n; i++) {
-    if (z[i] < min) min = z[i];
-    if (z[i] > max) max = z[i];
-  }
   const step = (max - min + 0.2) / bins;
+  // A value's bin is the first j = 1 … 5 with v < min + step·j − 0.1, minus one. The edges
+  // increase, so that is the number of the first four edges v reaches: counted without a branch.
+  const e1 = min + step * 1 - 0.1;
+  const e2 = min + step * 2 - 0.1;
+  const e3 = min + step * 3 - 0.1;
+  const e4 = min + step * 4 - 0.1;
   const joint = s.joint;
   joint.fill(0);
   for (let i = 0; i < n - lag; i++) {
-    const a = binOf(z[i + lag], min, step);
-    const b = binOf(z[i], min, step);
+    const u = z[i + lag];
+    const v = z[i];
+    const a = +(u >= e1) + +(u >= e2) + +(u >= e3) + +(u >= e4);
+    const b = +(v >= e1) + +(v >= e2) + +(v >= e3) + +(v >= e4);
     joint[a * bins + b]++;
   }
   let total = 0;
@@ -138,12 +140,6 @@ export function histogramAutoMutualInfo(z: Float64Array, n: number, s: Catch22Sc
   return mi;
 }
 
-/** Bin 0–4 of v against the edges min + step·j − 0.1 (the first edge v lies below, minus one). */
-function binOf(v: number, min: number, step: number): number {
-  for (let j = 1; j <= 5; j++) if (v < min + step * j - 0.1) return j - 1;
-  return 0; // above every edge: cannot happen, the last edge is max + 0.1
-}
-
 /**
  * IN_AutoMutualInfoStats_40_gaussian_fmmi: the automutual information of a Gaussian process,
  * −½·log(1 − r²) with r the Pearson correlation of the series with itself shifted by τ, over
@@ -154,19 +150,26 @@ export function gaussianAutoMutualInfoFirstMin(z: Float64Array, n: number, s: Ca
   let maxLag = 40;
   if (maxLag > Math.ceil(n / 2)) maxLag = Math.ceil(n / 2);
   if (maxLag < 3) return maxLag;
-  const ami = s.ami;
-  ami[0] = gaussianAutoMutualInfo(z, n, 1);
-  ami[1] = gaussianAutoMutualInfo(z, n, 2);
+  const ami = s.ami; // ami[j] is lag j + 1
+  let known = 0;
   for (let i = 1; i < maxLag - 1; i++) {
-    ami[i + 1] = gaussianAutoMutualInfo(z, n, i + 2);
-    if (ami[i] < ami[i - 1] && ami[i] < ami[i + 1]) return i + 1; // ami[i] is lag i + 1
+    // Lags are computed two at a time (their sums share passes over z), as far as needed.
+    while (known <= i + 1) {
+      if (known + 1 < maxLag) {
+        gaussianAutoMutualInfoPair(z, n, known + 1, ami, known);
+        known += 2;
+      } else {
+        ami[known] = -0.5 * Math.log(1 - square(laggedCorrelation(z, n, known + 1)));
+        known++;
+      }
+    }
+    if (ami[i] < ami[i - 1] && ami[i] < ami[i + 1]) return i + 1;
   }
   return maxLag;
 }
 
-function gaussianAutoMutualInfo(z: Float64Array, n: number, lag: number): number {
-  const r = laggedCorrelation(z, n, lag);
-  return -0.5 * Math.log(1 - r * r);
+function square(r: number): number {
+  return r * r;
 }
 
 /** Pearson correlation between z[0 .. n−lag) and z[lag .. n), each part centred on its own mean. */
@@ -191,6 +194,59 @@ function laggedCorrelation(z: Float64Array, n: number, lag: number): number {
     dy += b * b;
   }
   return num / Math.sqrt(dx * dy);
+}
+
+/**
+ * −½·log(1 − r²) for lags `lag` and `lag` + 1 into out[at], out[at + 1]: laggedCorrelation of
+ * both in the same two passes. Each sum still adds the same terms in the same order (the lag + 1
+ * sums stop one term earlier), so the values are those of two separate calls; the passes just
+ * run twice as many independent chains of additions.
+ */
+function gaussianAutoMutualInfoPair(z: Float64Array, n: number, lag: number, out: Float64Array, at: number): void {
+  const m = n - lag; // terms for lag; lag + 1 has m − 1
+  let sx = 0;
+  let sy = 0;
+  let sy1 = 0;
+  for (let i = 0; i < m - 1; i++) {
+    sx += z[i];
+    sy += z[i + lag];
+    sy1 += z[i + lag + 1];
+  }
+  const sx1 = sx;
+  sx += z[m - 1];
+  sy += z[m - 1 + lag];
+  const mx = sx / m;
+  const my = sy / m;
+  const mx1 = sx1 / (m - 1);
+  const my1 = sy1 / (m - 1);
+  let num = 0;
+  let dx = 0;
+  let dy = 0;
+  let num1 = 0;
+  let dx1 = 0;
+  let dy1 = 0;
+  for (let i = 0; i < m - 1; i++) {
+    const v = z[i];
+    const a = v - mx;
+    const b = z[i + lag] - my;
+    num += a * b;
+    dx += a * a;
+    dy += b * b;
+    const a1 = v - mx1;
+    const b1 = z[i + lag + 1] - my1;
+    num1 += a1 * b1;
+    dx1 += a1 * a1;
+    dy1 += b1 * b1;
+  }
+  const a = z[m - 1] - mx;
+  const b = z[m - 1 + lag] - my;
+  num += a * b;
+  dx += a * a;
+  dy += b * b;
+  const r = num / Math.sqrt(dx * dy);
+  const r1 = num1 / Math.sqrt(dx1 * dy1);
+  out[at] = -0.5 * Math.log(1 - r * r);
+  out[at + 1] = -0.5 * Math.log(1 - r1 * r1);
 }
 
 /**

@@ -74,13 +74,21 @@ export function computeCatch22(ws: WindowWorkspace, out: Float64Array, o: number
   const z = s.z;
   const x = ws.x;
   for (let i = 0; i < n; i++) z[i] = (x[i] - mean) / sd;
+  // z is x through an increasing map, so x's order is z's: z in ascending order is the sorted
+  // window z-scored the same way, and the positions of x in ascending order are those of z.
+  const zSorted = s.zSorted;
+  const sorted = ws.sorted;
+  for (let i = 0; i < n; i++) zSorted[i] = (sorted[i] - mean) / sd;
+  const zMin = zSorted[0];
+  const zMax = zSorted[n - 1];
   const acf = ws.acf;
 
-  out[o + I.DN_HistogramMode_5] = histogramMode(z, n, 5, s.histogramOf(10));
-  out[o + I.DN_HistogramMode_10] = histogramMode(z, n, 10, s.histogramOf(10));
+  const counts = s.histogramOf(10);
+  out[o + I.DN_HistogramMode_5] = histogramMode(z, n, 5, counts, zMin, zMax);
+  out[o + I.DN_HistogramMode_10] = histogramMode(z, n, 10, counts, zMin, zMax);
   out[o + I.CO_f1ecac] = firstOneOverECrossing(acf, n);
   out[o + I.CO_FirstMin_ac] = firstAutocorrelationMinimum(acf, n);
-  out[o + I.CO_HistogramAMI_even_2_5] = histogramAutoMutualInfo(z, n, s);
+  out[o + I.CO_HistogramAMI_even_2_5] = histogramAutoMutualInfo(z, n, zMin, zMax, s);
   out[o + I.CO_trev_1_num] = timeReversibility(z, n);
   out[o + I.MD_hrv_classic_pnn40] = pnn40(z, n);
   out[o + I.SB_BinaryStats_mean_longstretch1] = longestStretchAboveMean(z, n);
@@ -89,11 +97,12 @@ export function computeCatch22(ws: WindowWorkspace, out: Float64Array, o: number
   out[o + I.CO_Embed2_Dist_tau_d_expfit_meandiff] = embeddingDistanceExpFit(z, n, acf, s);
   out[o + I.IN_AutoMutualInfoStats_40_gaussian_fmmi] = gaussianAutoMutualInfoFirstMin(z, n, s);
   out[o + I.FC_LocalSimple_mean1_tauresrat] = meanForecast1TauRatio(z, n, acf, s);
-  out[o + I.DN_OutlierInclude_p_001_mdrmd] = outlierInclude(z, n, 1, s);
-  out[o + I.DN_OutlierInclude_n_001_mdrmd] = outlierInclude(z, n, -1, s);
+  const order = ws.order();
+  out[o + I.DN_OutlierInclude_p_001_mdrmd] = outlierInclude(z, n, 1, order, s);
+  out[o + I.DN_OutlierInclude_n_001_mdrmd] = outlierInclude(z, n, -1, order, s);
   welchSummaries(z, n, s, out, o + I.SP_Summaries_welch_rect_area_5_1, o + I.SP_Summaries_welch_rect_centroid);
   out[o + I.SB_BinaryStats_diff_longstretch0] = longestStretchDecreasing(z, n);
-  out[o + I.SB_MotifThree_quantile_hh] = tercilePairEntropy(z, n, s);
+  out[o + I.SB_MotifThree_quantile_hh] = tercilePairEntropy(z, n, zSorted, s);
   out[o + I.SC_FluctAnal_2_rsrangefit_50_1_logi_prop_r1] = fluctuationBreakpoint(z, n, 1, 'rsrange', s);
   out[o + I.SC_FluctAnal_2_dfa_50_1_2_logi_prop_r1] = fluctuationBreakpoint(z, n, 2, 'dfa', s);
   out[o + I.FC_LocalSimple_mean3_stderr] = meanForecast3StdErr(z, n, s);

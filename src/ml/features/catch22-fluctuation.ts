@@ -48,6 +48,7 @@ export function fluctuationBreakpoint(z: Float64Array, n: number, lag: 1 | 2, me
 
   const F = s.fluctuation;
   const dfa = method === 'dfa';
+  const pick = s.pick;
   for (let i = 0; i < count; i++) {
     const t = taus[i];
     const windows = Math.trunc(size / t);
@@ -67,15 +68,8 @@ export function fluctuationBreakpoint(z: Float64Array, n: number, lag: 1 | 2, me
         const sse = p2[o + t] - p2[o] - m * sumxy - b * sumy;
         acc += sse > 0 ? sse : 0;
       } else {
-        let r = cs[o] - (m + b);
-        let hi = r;
-        let lo = r;
-        for (let k = 1; k < t; k++) {
-          r = cs[o + k] - (m * (k + 1) + b);
-          hi = Math.max(hi, r);
-          lo = Math.min(lo, r);
-        }
-        acc += (hi - lo) * (hi - lo);
+        const range = residualRange(cs, o, t, m, b, pick);
+        acc += range * range;
       }
     }
     F[i] = dfa ? Math.sqrt(acc / (windows * t)) : Math.sqrt(acc / windows);
@@ -112,6 +106,50 @@ export function fluctuationBreakpoint(z: Float64Array, n: number, lag: 1 | 2, me
     }
   }
   return (best + 1) / count;
+}
+
+/**
+ * max − min of the residuals cs[o + k] − (m·(k + 1) + b), k = 0 … t − 1 (t ≥ 2).
+ *
+ * Early in a window, whether a residual is a new maximum is a coin toss, so an `if` on it
+ * mispredicts often; that made this loop the most expensive part of catch22. Here the larger of
+ * two values is picked by index instead (pick[+(r > hi)], the comparison turned into 0 or 1, no
+ * branch), and even and odd k keep separate running extremes, so two dependency chains overlap.
+ * The values picked are the residuals themselves, so the result is the same as with branches.
+ */
+function residualRange(cs: Float64Array, o: number, t: number, m: number, b: number, pick: Float64Array): number {
+  let h0 = cs[o] - (m + b);
+  let l0 = h0;
+  let h1 = cs[o + 1] - (m * 2 + b);
+  let l1 = h1;
+  let k = 2;
+  for (; k + 1 < t; k += 2) {
+    const r0 = cs[o + k] - (m * (k + 1) + b);
+    const r1 = cs[o + k + 1] - (m * (k + 2) + b);
+    pick[0] = h0;
+    pick[1] = r0;
+    pick[2] = l0;
+    pick[4] = h1;
+    pick[5] = r1;
+    pick[6] = l1;
+    h0 = pick[+(r0 > h0)];
+    l0 = pick[2 - +(r0 < l0)];
+    h1 = pick[4 + +(r1 > h1)];
+    l1 = pick[6 - +(r1 < l1)];
+  }
+  if (k < t) {
+    const r0 = cs[o + k] - (m * (k + 1) + b);
+    pick[0] = h0;
+    pick[1] = r0;
+    pick[2] = l0;
+    h0 = pick[+(r0 > h0)];
+    l0 = pick[2 - +(r0 < l0)];
+  }
+  pick[0] = h0;
+  pick[1] = h1;
+  pick[2] = l0;
+  pick[3] = l1;
+  return pick[+(h1 > h0)] - pick[2 + +(l1 < l0)];
 }
 
 /**

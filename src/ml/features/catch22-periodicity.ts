@@ -49,18 +49,53 @@ export function periodicityWang(z: Float64Array, n: number, s: Catch22Scratch): 
   const threshold = 0.01;
   const q = s.spline;
   const r = s.work;
-  for (let t = 0; t < n; t++) r[t] = z[t];
-  for (let k = 0; k < BASIS; k++) {
-    const row = k * n;
-    let dot = 0;
-    for (let t = 0; t < n; t++) dot += q[row + t] * z[t];
-    for (let t = 0; t < n; t++) r[t] -= dot * q[row + t];
+  // Projections on the five basis functions in one pass (five independent sums), then the
+  // residual z − Σ dot_k·q_k, subtracted in the order k = 0 … 4.
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let d4 = 0;
+  for (let t = 0; t < n; t++) {
+    const v = z[t];
+    d0 += q[t] * v;
+    d1 += q[n + t] * v;
+    d2 += q[2 * n + t] * v;
+    d3 += q[3 * n + t] * v;
+    d4 += q[4 * n + t] * v;
   }
+  for (let t = 0; t < n; t++) r[t] = z[t] - d0 * q[t] - d1 * q[n + t] - d2 * q[2 * n + t] - d3 * q[3 * n + t] - d4 * q[4 * n + t];
 
-  // Autocovariance (no centring, divided by the overlap) up to lag ⌈n/3⌉.
+  // Autocovariance (no centring, divided by the overlap) up to lag ⌈n/3⌉, four lags per pass
+  // (independent sums, each adding its terms in order).
   const maxLag = Math.ceil(n / 3);
   const acov = s.autocov;
-  for (let lag = 1; lag <= maxLag; lag++) {
+  let lag = 1;
+  for (; lag + 3 <= maxLag; lag += 4) {
+    const m = n - lag - 3;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < m; i++) {
+      const v = r[i];
+      s0 += v * r[i + lag];
+      s1 += v * r[i + lag + 1];
+      s2 += v * r[i + lag + 2];
+      s3 += v * r[i + lag + 3];
+    }
+    s0 += r[m] * r[m + lag];
+    s1 += r[m] * r[m + lag + 1];
+    s2 += r[m] * r[m + lag + 2];
+    s0 += r[m + 1] * r[m + 1 + lag];
+    s1 += r[m + 1] * r[m + 2 + lag];
+    s0 += r[m + 2] * r[m + 2 + lag];
+    acov[lag - 1] = s0 / (n - lag);
+    acov[lag] = s1 / (n - lag - 1);
+    acov[lag + 1] = s2 / (n - lag - 2);
+    acov[lag + 2] = s3 / (n - lag - 3);
+  }
+  for (; lag <= maxLag; lag++) {
     const m = n - lag;
     let sum = 0;
     for (let i = 0; i < m; i++) sum += r[i] * r[i + lag];

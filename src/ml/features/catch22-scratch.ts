@@ -1,7 +1,6 @@
 /**
  * Buffers for the 22 catch22 features of one window length, allocated on the first window of
- * that length. Sizes follow from n: a z-scored series has |z| ≤ (n − 1)/√n, which bounds the
- * number of outlier thresholds; the histogram for the embedding distances grows on demand.
+ * that length. Sizes follow from n; the histogram for the embedding distances grows on demand.
  */
 import { LazyAutocorrelation } from './autocorrelation.js';
 import { nextPowerOfTwo, Radix2Fft } from './fft.js';
@@ -12,8 +11,11 @@ export class Catch22Scratch {
   readonly n: number;
   /** The z-scored window (sample standard deviation, as the reference). */
   readonly z: Float64Array;
+  /** z in ascending order. */
+  readonly zSorted: Float64Array;
   readonly work: Float64Array;
   readonly work2: Float64Array;
+  readonly work3: Float64Array;
   readonly residualAcf: LazyAutocorrelation;
   readonly labels: Int32Array;
   histogram: Int32Array = new Int32Array(16);
@@ -23,15 +25,14 @@ export class Catch22Scratch {
   readonly transitions = new Float64Array(9);
   readonly ami = new Float64Array(41);
 
-  // DN_OutlierInclude: points bucketed by the highest threshold they reach, a Fenwick tree of positions.
-  readonly bucketHead: Int32Array;
-  readonly bucketNext: Int32Array;
-  readonly fenwick: Int32Array;
-  readonly fenwickSize: number;
-  readonly runValue: Float64Array;
+  // DN_OutlierInclude: which positions hold a point above the threshold, and the runs of thresholds.
+  readonly occupied: Uint8Array;
+  /** The run key of an empty top threshold (see outlierInclude): n rounded up to a power of two, plus 2. */
+  readonly emptyTopKey: number;
+  readonly runKey: Int32Array;
   readonly runTop: Int32Array;
-  readonly runOrder: Int32Array;
-  readonly runWeight: Int32Array;
+  /** Thresholds covered per run key (twice a median position: at most 2n, or emptyTopKey < 2n + 2). */
+  readonly keyWeight: Int32Array;
 
   // SC_FluctAnal: the scales (fixed by n), the cumulative sum and its prefix sums.
   readonly cumulative: Float64Array;
@@ -45,6 +46,8 @@ export class Catch22Scratch {
   readonly logFluctuation = new Float64Array(50);
   readonly fitError = new Float64Array(50);
   readonly fitPrefix = new Float64Array(5 * 51);
+  /** Branch-free choice between two values (see catch22-fluctuation.ts). */
+  readonly pick = new Float64Array(8);
 
   // SP_Summaries: periodogram on the next power of two.
   readonly welchFft: Radix2Fft;
@@ -61,19 +64,17 @@ export class Catch22Scratch {
   constructor(n: number) {
     this.n = n;
     this.z = new Float64Array(n);
+    this.zSorted = new Float64Array(n);
     this.work = new Float64Array(n);
     this.work2 = new Float64Array(n);
+    this.work3 = new Float64Array(n);
     this.residualAcf = new LazyAutocorrelation(n);
     this.labels = new Int32Array(n);
-    const maxThresholds = Math.floor((100 * (n - 1)) / Math.sqrt(Math.max(1, n))) + 3;
-    this.bucketHead = new Int32Array(maxThresholds);
-    this.bucketNext = new Int32Array(n);
-    this.fenwickSize = nextPowerOfTwo(n);
-    this.fenwick = new Int32Array(this.fenwickSize + 1);
-    this.runValue = new Float64Array(n + 1);
+    this.occupied = new Uint8Array(n);
+    this.emptyTopKey = nextPowerOfTwo(n) + 2;
+    this.runKey = new Int32Array(n + 1);
     this.runTop = new Int32Array(n + 1);
-    this.runOrder = new Int32Array(n + 1);
-    this.runWeight = new Int32Array(n + 1);
+    this.keyWeight = new Int32Array(2 * n + 3);
     this.cumulative = new Float64Array(n);
     this.prefix1 = new Float64Array(n + 1);
     this.prefixIndex = new Float64Array(n + 1);

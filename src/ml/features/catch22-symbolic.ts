@@ -4,7 +4,7 @@
  */
 import type { LazyAutocorrelation } from './autocorrelation.js';
 import type { Catch22Scratch } from './catch22-scratch.js';
-import { selectKth } from './selection.js';
+import { selectKthBranchFree } from './selection.js';
 
 /** SB_BinaryStats_mean_longstretch1: longest run of consecutive points strictly above the mean (points). */
 export function longestStretchAboveMean(z: Float64Array, n: number): number {
@@ -38,38 +38,64 @@ export function longestStretchDecreasing(z: Float64Array, n: number): number {
 /**
  * Labels y[0..len) 1, 2, 3 by terciles: thresholds at the 1/3 and 2/3 quantiles as catch22's
  * `quantile` computes them (order statistic k at position len·q − 0.5, linear in between), a
- * value goes to the first group whose upper threshold it does not exceed. `work` is overwritten.
+ * value goes to the first group whose upper threshold it does not exceed. `a` and `b` are
+ * scratch of ≥ len values.
  */
-export function tercileLabels(y: Float64Array, len: number, labels: Int32Array, work: Float64Array): void {
-  for (let i = 0; i < len; i++) work[i] = y[i];
-  // linspace(0, 1, 4) accumulates the step, as the reference does.
-  const step = 1 / 3;
-  const q1 = 0 + step;
-  const q2 = q1 + step;
-  const t1 = catch22Quantile(work, len, q1);
-  const t2 = catch22Quantile(work, len, q2);
-  for (let i = 0; i < len; i++) labels[i] = y[i] <= t1 ? 1 : y[i] <= t2 ? 2 : 3;
+export function tercileLabels(y: Float64Array, len: number, labels: Int32Array, a: Float64Array, b: Float64Array): void {
+  const t1 = catch22Quantile(y, len, TERCILE_1, a, b);
+  const t2 = catch22Quantile(y, len, TERCILE_2, a, b);
+  labelByThresholds(y, len, labels, t1, t2);
 }
 
-/** catch22's quantile of work[0..len) (rearranges work): clamps to min/max within half a point of the ends, else interpolates around position len·q − 0.5. */
-function catch22Quantile(work: Float64Array, len: number, q: number): number {
+// linspace(0, 1, 4) accumulates the step, as the reference does.
+const TERCILE_1 = 0 + 1 / 3;
+const TERCILE_2 = TERCILE_1 + 1 / 3;
+
+/** labels[i] = 1 when y[i] ≤ t1, else 2 when y[i] ≤ t2, else 3. */
+function labelByThresholds(y: Float64Array, len: number, labels: Int32Array, t1: number, t2: number): void {
+  if (t1 <= t2) {
+    // Without a branch on the data: the label is 1 plus the thresholds exceeded.
+    for (let i = 0; i < len; i++) labels[i] = 1 + +(y[i] > t1) + +(y[i] > t2);
+  } else {
+    for (let i = 0; i < len; i++) labels[i] = y[i] <= t1 ? 1 : y[i] <= t2 ? 2 : 3;
+  }
+}
+
+/** catch22's quantile of y[0..len): clamps to min/max within half a point of the ends, else interpolates around position len·q − 0.5. */
+function catch22Quantile(y: Float64Array, len: number, q: number, a: Float64Array, b: Float64Array): number {
   const edge = 0.5 / len;
-  if (q < edge) return selectKth(work, len, 0);
-  if (q > 1 - edge) return selectKth(work, len, len - 1);
+  if (q < edge) return selectKthBranchFree(y, len, 0, a, b);
+  if (q > 1 - edge) return selectKthBranchFree(y, len, len - 1, a, b);
   const idx = len * q - 0.5;
   const left = Math.floor(idx);
   const right = Math.ceil(idx);
-  const a = selectKth(work, len, left);
+  const lower = selectKthBranchFree(y, len, left, a, b);
   if (right === left) return NaN; // the reference divides 0 by 0 here (never for terciles: len·q − 0.5 is not an integer)
-  let b = work[left + 1];
-  for (let i = left + 2; i < len; i++) if (work[i] < b) b = work[i];
+  const upper = selectKthBranchFree(y, len, left + 1, a, b);
+  return lower + ((idx - left) * (upper - lower)) / (right - left);
+}
+
+/** catch22Quantile of values already in ascending order. */
+function sortedCatch22Quantile(sorted: Float64Array, len: number, q: number): number {
+  const edge = 0.5 / len;
+  if (q < edge) return sorted[0];
+  if (q > 1 - edge) return sorted[len - 1];
+  const idx = len * q - 0.5;
+  const left = Math.floor(idx);
+  const right = Math.ceil(idx);
+  const a = sorted[left];
+  if (right === left) return NaN;
+  const b = sorted[left + 1];
   return a + ((idx - left) * (b - a)) / (right - left);
 }
 
-/** SB_MotifThree_quantile_hh: entropy (nats) of the pairs of successive tercile symbols, summed over the rows of the 3×3 pair frequencies. */
-export function tercilePairEntropy(z: Float64Array, n: number, s: Catch22Scratch): number {
+/**
+ * SB_MotifThree_quantile_hh: entropy (nats) of the pairs of successive tercile symbols, summed
+ * over the rows of the 3×3 pair frequencies. `sorted` is z in ascending order.
+ */
+export function tercilePairEntropy(z: Float64Array, n: number, sorted: Float64Array, s: Catch22Scratch): number {
   const labels = s.labels;
-  tercileLabels(z, n, labels, s.work);
+  labelByThresholds(z, n, labels, sortedCatch22Quantile(sorted, n, TERCILE_1), sortedCatch22Quantile(sorted, n, TERCILE_2));
   const pairs = s.transitions;
   pairs.fill(0);
   for (let i = 0; i < n - 1; i++) pairs[(labels[i] - 1) * 3 + labels[i + 1] - 1]++;
@@ -96,7 +122,7 @@ export function transitionMatrixColumnVariance(z: Float64Array, n: number, acf: 
   const sampled = s.work2;
   for (let i = 0; i < down; i++) sampled[i] = z[i * tau];
   const labels = s.labels;
-  tercileLabels(sampled, down, labels, s.work);
+  tercileLabels(sampled, down, labels, s.work, s.work3);
   const t = s.transitions;
   t.fill(0);
   for (let i = 0; i < down - 1; i++) t[(labels[i] - 1) * 3 + labels[i + 1] - 1]++;

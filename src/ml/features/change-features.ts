@@ -83,8 +83,9 @@ export function computeChange(ws: WindowWorkspace, out: Float64Array, o: number)
       maxAbs = a;
       maxAt = i;
     }
-    if (d > 0) up++;
-    if (c[i] > 0 !== c[i + 1] > 0) crossings++;
+    // Rising or not, and crossing or not, are coin tosses on noisy data: counted without a branch.
+    up += +(d > 0);
+    crossings += +(c[i] > 0 !== c[i + 1] > 0);
     const v = x[i + 1];
     if (v - runMin > rise) rise = v - runMin;
     if (runMax - v > drop) drop = runMax - v;

@@ -48,25 +48,24 @@ export function computeCounter(ws: WindowWorkspace, out: Float64Array, o: number
   let lastUp = -1;
   let run = 0;
   let longestRun = 0;
+  // Whether a step rises is a coin toss on a noisy gauge, so the sums take the step times 0 or 1
+  // instead of branching on it (d·0 adds a zero, which changes no sum).
   for (let i = 0; i < m; i++) {
     const d = steps[i];
-    if (d > 0) {
-      total += d;
-      count++;
-      if (d > largest) largest = d;
-      if (i >= last5Start) inc5 += d;
-      if (i >= last10Start) inc10 += d;
-      if (i >= recentStart) recent += d;
-      lastUp = i;
-      run++;
-      if (run > longestRun) longestRun = run;
-    } else {
-      run = 0;
-      if (d < 0) {
-        resets++;
-        decrease -= d;
-      }
-    }
+    const up = +(d > 0);
+    const down = +(d < 0);
+    const gain = d * up;
+    total += gain;
+    count += up;
+    if (d > largest) largest = d;
+    if (i >= last5Start) inc5 += gain;
+    if (i >= last10Start) inc10 += gain;
+    if (i >= recentStart) recent += gain;
+    lastUp += (i - lastUp) * up;
+    run = (run + 1) * up;
+    if (run > longestRun) longestRun = run;
+    resets += down;
+    decrease -= d * down;
   }
   const earlier = total - recent;
   const recentRate = recent / (m - recentStart);

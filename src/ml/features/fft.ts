@@ -58,14 +58,13 @@ export class Radix2Fft {
     }
     const cos = this.cos;
     const sin = this.sin;
-    for (let len = 2; len <= n; len <<= 1) {
+    // Stride as an integer (n / len is exact), so the twiddle index stays an integer index.
+    for (let len = 2, stride = n >>> 1; len <= n; len <<= 1, stride >>>= 1) {
       const half = len >>> 1;
-      const stride = n / len;
-      for (let start = 0; start < n; start += len) {
-        for (let k = 0; k < half; k++) {
-          const wr = cos[k * stride];
-          const wi = sign * sin[k * stride];
-          const a = start + k;
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * stride];
+        const wi = sign * sin[k * stride];
+        for (let a = k; a < n; a += len) {
           const b = a + half;
           const tr = wr * re[b] - wi * im[b];
           const ti = wr * im[b] + wi * re[b];

@@ -4,7 +4,7 @@
  *
  * - n a power of two: radix-2 FFT;
  * - n ≤ DIRECT_DFT_MAX: one Goertzel recurrence per bin (a plain DFT that needs one multiply-add
- *   per point and no sine table; two bins run interleaved so their dependency chains overlap).
+ *   per point and no sine table; four bins run interleaved so their dependency chains overlap).
  *   For n = 60 that is 31 × 60 steps, cheaper than any FFT setup; its rounding error grows like
  *   n²·ε, negligible at these lengths;
  * - otherwise Bluestein's chirp-z transform, a convolution done with power-of-two FFTs. Since the
@@ -79,9 +79,44 @@ export class Periodogram {
     const n = this.n;
     if (this.mode === 'direct') {
       // Goertzel: s_t = x_t + c·s_{t−1} − s_{t−2}; |X_k|² = s1² + s2² − c·s1·s2 after the last point.
+      // Each recurrence is a chain of dependent multiply-adds, so four bins run side by side.
       const coef = this.coef;
       const bins = this.bins;
       let k = 0;
+      for (; k + 3 < bins; k += 4) {
+        const c0 = coef[k];
+        const c1 = coef[k + 1];
+        const c2 = coef[k + 2];
+        const c3 = coef[k + 3];
+        let a1 = 0;
+        let a2 = 0;
+        let b1 = 0;
+        let b2 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let e1 = 0;
+        let e2 = 0;
+        for (let t = 0; t < n; t++) {
+          const v = x[t];
+          const a0 = v + c0 * a1 - a2;
+          a2 = a1;
+          a1 = a0;
+          const b0 = v + c1 * b1 - b2;
+          b2 = b1;
+          b1 = b0;
+          const d0 = v + c2 * d1 - d2;
+          d2 = d1;
+          d1 = d0;
+          const e0 = v + c3 * e1 - e2;
+          e2 = e1;
+          e1 = e0;
+        }
+        // Rounding can leave −1e−30 where the power is 0.
+        power[k] = Math.max(0, a1 * a1 + a2 * a2 - c0 * a1 * a2);
+        power[k + 1] = Math.max(0, b1 * b1 + b2 * b2 - c1 * b1 * b2);
+        power[k + 2] = Math.max(0, d1 * d1 + d2 * d2 - c2 * d1 * d2);
+        power[k + 3] = Math.max(0, e1 * e1 + e2 * e2 - c3 * e1 * e2);
+      }
       for (; k + 1 < bins; k += 2) {
         const c0 = coef[k];
         const c1 = coef[k + 1];
@@ -98,7 +133,6 @@ export class Periodogram {
           b2 = b1;
           b1 = b0;
         }
-        // Rounding can leave −1e−30 where the power is 0.
         power[k] = Math.max(0, a1 * a1 + a2 * a2 - c0 * a1 * a2);
         power[k + 1] = Math.max(0, b1 * b1 + b2 * b2 - c1 * b1 * b2);
       }

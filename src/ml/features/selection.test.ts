@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianInPlace, selectKth, sortedQuantile } from './selection.js';
+import { medianInPlace, SampledSelector, selectKth, selectKthBranchFree, sortedQuantile } from './selection.js';
 
 describe('selection', () => {
   it('selects like a sort, and leaves the array partitioned around the k-th value', () => {
@@ -27,5 +27,45 @@ describe('selection', () => {
     expect(sortedQuantile(s, 4, 1)).toBe(4);
     expect(sortedQuantile(s, 4, 0.5)).toBe(2.5);
     expect(sortedQuantile(s, 4, 0.1)).toBeCloseTo(1.3, 12);
+  });
+
+  it('selects without branches like a sort, leaving the input alone', () => {
+    let seed = 5;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const a = new Float64Array(3000);
+    const b = new Float64Array(3000);
+    for (let t = 0; t < 300; t++) {
+      const len = 1 + Math.floor(rnd() * (t < 200 ? 80 : 3000));
+      const src = Float64Array.from({ length: len }, (_, i) => (t % 4 === 0 ? Math.floor(rnd() * 3) : t % 4 === 1 ? i : rnd() - 0.5));
+      const copy = Float64Array.from(src);
+      const sorted = Float64Array.from(src).sort();
+      for (const k of [0, Math.floor(rnd() * len), len >> 1, len - 1]) expect(selectKthBranchFree(src, len, k, a, b)).toBe(sorted[k]);
+      expect(src).toEqual(copy);
+    }
+  });
+
+  it('finds ranks k and k + 1 by sampled brackets and value buckets exactly as a sort', () => {
+    let seed = 9;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const sel = new SampledSelector(5000);
+    for (let t = 0; t < 200; t++) {
+      const len = 2 + Math.floor(rnd() * (t < 100 ? 300 : 5000));
+      const kind = t % 5;
+      const values = Float64Array.from({ length: len }, (_, i) => {
+        if (kind === 0) return rnd() - 0.5;
+        if (kind === 1) return Math.floor(rnd() * 5); // ties
+        if (kind === 2) return rnd() < 0.02 ? 1e6 * rnd() : rnd(); // outliers stretch the range
+        if (kind === 3) return i % 17; // structured order
+        return 7; // constant
+      });
+      const sorted = Float64Array.from(values).sort();
+      const k = Math.floor(rnd() * (len - 1));
+      expect(sel.kthAndNext(Float64Array.from(values), len, k, true)).toBe(sorted[k]);
+      expect(sel.next).toBe(sorted[k + 1]);
+      expect(sel.kthInRange(values, len, k, true, sorted[0], sorted[len - 1])).toBe(sorted[k]);
+      expect(sel.next).toBe(sorted[k + 1]);
+      const h = len >> 1;
+      expect(sel.median(values, len)).toBe(len % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2);
+    }
   });
 });

@@ -65,9 +65,10 @@ export function computeStatistical(ws: WindowWorkspace, out: Float64Array, o: nu
     m4 += u2 * u2;
     absDev += Math.abs(d);
     energy += x[i] * x[i];
-    if (d > 0) above++;
-    if (Math.abs(d) > band) beyond++;
-    if (x[i] === 0) zeros++;
+    // Counted without a branch: above the mean or not is a coin toss on noisy data.
+    above += +(d > 0);
+    beyond += +(Math.abs(d) > band);
+    zeros += +(x[i] === 0);
   }
   let distinct = 1;
   for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;

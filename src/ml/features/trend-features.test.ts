@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { groupFeatures } from './test-helpers.js';
-import { countInversions } from './trend-features.js';
 
 const ramp = (n: number, start: number, step: number) => Array.from({ length: n }, (_, t) => start + step * t);
 
@@ -59,15 +58,37 @@ describe('trend features', () => {
     expect(flat.theil_sen_slope).toBe(0);
   });
 
-  it('counts inversions like the quadratic definition', () => {
+  it('gives the exact Theil–Sen median and Mann–Kendall S of the definitions, whatever the window', () => {
+    // The fast path brackets the median slope from a sample and selects among the slopes inside
+    // the bracket; its answer must be the very order statistic a full sort gives, bit for bit.
     let seed = 3;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let t = 0; t < 50; t++) {
-      const n = 1 + Math.floor(rnd() * 70);
-      const x = Float64Array.from({ length: n }, () => Math.floor(rnd() * 6));
-      let naive = 0;
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (x[i] > x[j]) naive++;
-      expect(countInversions(x, n, new Float64Array(n), new Float64Array(n))).toBe(naive);
+    for (let trial = 0; trial < 120; trial++) {
+      const n = 8 + Math.floor(rnd() * (trial < 80 ? 70 : 250));
+      const kind = trial % 5;
+      const x = Array.from({ length: n }, (_, t) => {
+        if (kind === 0) return rnd() - 0.5; // noise
+        if (kind === 1) return Math.floor(rnd() * 4); // heavy ties
+        if (kind === 2) return 0.3 * t + (rnd() < 0.1 ? 20 * rnd() : rnd()); // trend with spikes
+        if (kind === 3) return Math.floor(t / 7); // staircase: most slopes 0
+        return Math.sin(t / 3) + 0.01 * rnd(); // oscillation
+      });
+      const slopes: number[] = [];
+      let s = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          slopes.push((x[j] - x[i]) * (1 / (j - i)));
+          s += Math.sign(x[j] - x[i]);
+        }
+      slopes.sort((a, b) => a - b);
+      const h = slopes.length >> 1;
+      const median = slopes.length % 2 ? slopes[h] : (slopes[h - 1] + slopes[h]) / 2;
+      const f = groupFeatures('trend', x);
+      expect(f.theil_sen_slope, `trial ${trial}, n = ${n}`).toBe(median);
+      expect(f.mann_kendall_s, `trial ${trial}, n = ${n}`).toBe(s);
+      const resid = x.map((v, t) => v - f.theil_sen_slope * t).sort((a, b) => a - b);
+      const r = n >> 1;
+      expect(f.theil_sen_intercept).toBe(n % 2 ? resid[r] : (resid[r - 1] + resid[r]) / 2);
     }
   });
 });

@@ -6,7 +6,7 @@
  * quadratic term ask whether the drift is speeding up, which is what a leak or a filling disk does.
  */
 import { defineGroup } from './feature-group.js';
-import { medianInPlace } from './selection.js';
+import { medianInPlace, SampledSelector } from './selection.js';
 import type { WindowWorkspace } from './window-workspace.js';
 
 export const TREND = defineGroup('trend', [
@@ -29,12 +29,14 @@ export const TREND = defineGroup('trend', [
 
 const I = TREND.at;
 
-/** Per-length scratch: room for every pairwise slope, and the time polynomials' sums. */
+/** Per-length scratch: room for every pairwise slope, a pair sample, and the time polynomials' sums. */
 export class TrendScratch {
   readonly slopes: Float64Array;
   readonly inverse: Float64Array;
-  readonly mergeA: Float64Array;
-  readonly mergeB: Float64Array;
+  readonly selector: SampledSelector;
+  /** Pairs (i, j) whose slopes bracket the median before the full pass (spread over the pair order). */
+  readonly sampleI: Int32Array;
+  readonly sampleJ: Int32Array;
   /** t − t̄ and (t − t̄)² − Stt/n: orthogonal linear and quadratic time polynomials. */
   readonly p1: Float64Array;
   readonly p2: Float64Array;
@@ -42,11 +44,21 @@ export class TrendScratch {
   readonly s22: number;
 
   constructor(n: number) {
-    this.slopes = new Float64Array((n * (n - 1)) / 2);
+    const pairs = (n * (n - 1)) / 2;
+    this.slopes = new Float64Array(pairs);
     this.inverse = new Float64Array(n);
-    this.mergeA = new Float64Array(n);
-    this.mergeB = new Float64Array(n);
     for (let d = 1; d < n; d++) this.inverse[d] = 1 / d;
+    this.selector = new SampledSelector(pairs);
+    const size = SampledSelector.sampleSize;
+    this.sampleI = new Int32Array(size);
+    this.sampleJ = new Int32Array(size);
+    for (let q = 0; q < size; q++) {
+      let rest = Math.floor(SampledSelector.fractions[q] * pairs);
+      let i = 0;
+      while (rest >= n - 1 - i) rest -= n - 1 - i++;
+      this.sampleI[q] = i;
+      this.sampleJ[q] = i + 1 + rest;
+    }
     this.p1 = new Float64Array(n);
     this.p2 = new Float64Array(n);
     const tbar = (n - 1) / 2;
@@ -91,19 +103,80 @@ export function computeTrend(ws: WindowWorkspace, out: Float64Array, o: number):
   out[o + I.ols_slope_relative] = slope === 0 ? 0 : ws.mean === 0 ? NaN : slope / Math.abs(ws.mean);
   out[o + I.quadratic_curvature] = s2y / s.s22;
 
-  // Every pair's slope for Theil–Sen (the loop has no data-dependent branch).
-  const slopes = s.slopes;
+  // Theil–Sen and Mann–Kendall share one pass over the pairs. A sample of 64 pairs brackets the
+  // median slope first; the pass then keeps only the slopes inside the bracket (~30%), counts
+  // those below it, and counts the rising pairs for S, all without a branch on the data (see
+  // SampledSelector). The median is then the exact order statistic of the same slopes, found
+  // among the kept ones, so no slope array is sorted or partitioned as a whole.
+  const pairs = (n * (n - 1)) / 2;
+  const h = pairs >>> 1;
+  const even = (pairs & 1) === 0;
+  const k = even ? h - 1 : h; // lower middle rank; with `even`, rank k + 1 too
+  const sel = s.selector;
   const inv = s.inverse;
-  let k = 0;
+  let lo = -Infinity;
+  let hi = Infinity;
+  if (pairs > 160) {
+    const sample = sel.sampleBuffer;
+    for (let q = 0; q < sample.length; q++) {
+      const i = s.sampleI[q];
+      const j = s.sampleJ[q];
+      sample[q] = (x[j] - x[i]) * inv[j - i];
+    }
+    sel.bracket(k, even ? 1 : 0, pairs);
+    lo = sel.lo;
+    hi = sel.hi;
+  }
+  const slopes = s.slopes;
+  let m = 0;
+  let atLeastLo = 0;
+  let rising = 0;
   for (let i = 0; i < n - 1; i++) {
     const xi = x[i];
-    for (let j = i + 1; j < n; j++) slopes[k++] = (x[j] - xi) * inv[j - i];
+    let j = i + 1;
+    // Two pairs per step (half the loop overhead).
+    for (; j + 1 < n; j += 2) {
+      const d0 = x[j] - xi;
+      const v0 = d0 * inv[j - i];
+      const d1 = x[j + 1] - xi;
+      const v1 = d1 * inv[j + 1 - i];
+      slopes[m] = v0;
+      const c0 = +(v0 >= lo);
+      m += c0 & +(v0 <= hi);
+      slopes[m] = v1;
+      const c1 = +(v1 >= lo);
+      m += c1 & +(v1 <= hi);
+      atLeastLo += c0 + c1;
+      rising += +(d0 > 0) + +(d1 > 0);
+    }
+    if (j < n) {
+      const d = x[j] - xi;
+      const v = d * inv[j - i];
+      slopes[m] = v;
+      const c = +(v >= lo);
+      m += c & +(v <= hi);
+      atLeastLo += c;
+      rising += +(d > 0);
+    }
   }
-  const ts = medianInPlace(slopes, k);
+  const below = pairs - atLeastLo;
+  let ts: number;
+  if (below <= k && k + (even ? 1 : 0) < below + m) {
+    const lower = lo > -Infinity && hi < Infinity ? sel.kthInRange(slopes, m, k - below, even, lo, hi) : sel.kthAndNext(slopes, m, k - below, even);
+    ts = even ? (lower + sel.next) / 2 : lower;
+  } else {
+    // The bracket missed (rare): every slope, and the plain median.
+    let p = 0;
+    for (let i = 0; i < n - 1; i++) {
+      const xi = x[i];
+      for (let j = i + 1; j < n; j++) slopes[p++] = (x[j] - xi) * inv[j - i];
+    }
+    ts = medianInPlace(slopes, pairs);
+  }
   const resid = ws.scratch;
   for (let t = 0; t < n; t++) resid[t] = x[t] - ts * t;
   out[o + I.theil_sen_slope] = ts;
-  out[o + I.theil_sen_intercept] = medianInPlace(resid, n);
+  out[o + I.theil_sen_intercept] = sel.median(resid, n);
 
   // Ties in the values shrink the variance of S (Kendall 1975).
   const sorted = ws.sorted;
@@ -120,10 +193,9 @@ export function computeTrend(ws: WindowWorkspace, out: Float64Array, o: number):
     i = j;
   }
   const variance = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
-  const pairs = (n * (n - 1)) / 2;
-  // S = concordant − discordant pairs = pairs − ties − 2·inversions, inversions counted by merge
-  // sort in O(n log n) rather than by 1,770 unpredictable sign comparisons.
-  const mk = pairs - tiePairs - 2 * countInversions(x, n, s.mergeA, s.mergeB);
+  // S = rising pairs − falling pairs, and falling = pairs − rising − tied (x_j − x_i is 0
+  // exactly when the values are equal, so the tied pairs are those counted from the sorted values).
+  const mk = 2 * rising + tiePairs - pairs;
   out[o + I.mann_kendall_s] = mk;
   out[o + I.mann_kendall_z] = mk === 0 || variance <= 0 ? 0 : (mk > 0 ? mk - 1 : mk + 1) / Math.sqrt(variance);
   out[o + I.kendall_tau] = pairs > tiePairs ? mk / Math.sqrt(pairs * (pairs - tiePairs)) : 0;
@@ -134,35 +206,6 @@ export function computeTrend(ws: WindowWorkspace, out: Float64Array, o: number):
   out[o + I.first_third_slope] = first;
   out[o + I.last_third_slope] = last;
   out[o + I.slope_change] = last - first;
-}
-
-/** Number of pairs i < j with x[i] > x[j] (strict), by a bottom-up merge sort of a copy. */
-export function countInversions(x: Float64Array, n: number, bufA: Float64Array, bufB: Float64Array): number {
-  let src = bufA;
-  let dst = bufB;
-  for (let i = 0; i < n; i++) src[i] = x[i];
-  let inversions = 0;
-  for (let width = 1; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let o = lo;
-      while (i < mid && j < hi) {
-        if (src[j] < src[i]) {
-          inversions += mid - i;
-          dst[o++] = src[j++];
-        } else dst[o++] = src[i++];
-      }
-      while (i < mid) dst[o++] = src[i++];
-      while (j < hi) dst[o++] = src[j++];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return inversions;
 }
 
 /** Least-squares slope of x[start .. start+len) against 0 … len − 1; 0 for fewer than two points. */
