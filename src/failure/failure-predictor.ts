@@ -67,8 +67,11 @@ export interface FailurePredictorOptions {
 export interface TrainingData {
   /** Windows labelled with the training horizon (negatives may be subsampled: `weight`). */
   dataset: WindowDataset;
-  /** The same rows as the LSTM sees them (SequenceFeaturizer), when the lstm member is used. */
-  sequences?: Matrix;
+  /**
+   * The LSTM member's own training windows (SequenceFeaturizer rows, labelled like `dataset`),
+   * when the lstm member is used. Its own set, usually sparser: a raw window is 660 numbers.
+   */
+  sequences?: WindowDataset;
   /** Samples per metric in each sequence row (default 30). */
   sequenceWindow?: number;
 }
@@ -232,9 +235,10 @@ export class FailurePredictor {
     if (has('lstm')) {
       if (!train.sequences) throw new MLInputError('the lstm member needs training sequences');
       onProgress?.('fitting lstm');
-      const { X, y } = balancedSubset(takeRows(train.sequences, long.rows), long.y, 4, options.seed + 4);
+      const seqRows = horizonRows(train.sequences, early);
+      const { X, y } = balancedSubset(seqRows.X, seqRows.y, 4, options.seed + 4);
       s.sequenceWindow = train.sequenceWindow ?? 30;
-      s.sequenceWidth = train.sequences.cols;
+      s.sequenceWidth = train.sequences.X.cols;
       s.lstm = await new LstmSequenceClassifier({ windowSize: s.sequenceWindow, hiddenUnits: 16, epochs: options.lstmEpochs ?? 6, batchSize: 128, learningRate: 0.003 }).fit(X, y, { seed: options.seed + 4 });
     }
     onProgress?.('fitting time to failure');
@@ -274,8 +278,13 @@ export class FailurePredictor {
   }
 
   /** Scores windows: every member, the stacked score and its calibrated probability. */
-  async score(X: Matrix, sequences?: Matrix): Promise<MemberScores> {
-    const members = await scoreMembers(this.s, X, sequences);
+  /**
+   * `weightedOnly`: skip the members whose ensemble weight is 0 (their scores come back NaN) —
+   * what serving does, since they cannot change the answer.
+   */
+  async score(X: Matrix, sequences?: Matrix, opts: { weightedOnly?: boolean } = {}): Promise<MemberScores> {
+    const skip = opts.weightedOnly ? new Set(this.s.options.members.filter((m) => !this.uses(m))) : undefined;
+    const members = await scoreMembers(this.s, X, sequences, skip);
     const score = this.s.stack.scoreAll(members);
     return { members, score, probability: this.s.calibrator.predict(score) };
   }
@@ -459,10 +468,14 @@ export function balancedAccuracy(confusion: readonly (readonly number[])[]): num
   return present ? sum / present : NaN;
 }
 
-async function scoreMembers(s: State, X: Matrix, sequences?: Matrix): Promise<Float64Array[]> {
+async function scoreMembers(s: State, X: Matrix, sequences?: Matrix, skip?: ReadonlySet<FailureMember>): Promise<Float64Array[]> {
   if (X.cols !== s.featureNames.length) throw new MLInputError(`expected ${s.featureNames.length} features per window, got ${X.cols}`);
   const out: Float64Array[] = [];
   for (const m of s.options.members) {
+    if (skip?.has(m)) {
+      out.push(new Float64Array(X.rows).fill(NaN));
+      continue;
+    }
     switch (m) {
       case 'gbdt':
         out.push(s.gbdt!.predictProba(X));

@@ -24,6 +24,7 @@ export interface FailureAssessment {
   elevated: boolean;
   /** Should a failure be coming: its most probable time-to-failure bucket and that bucket's probability. */
   timeToFailure: { bucket: string; probability: number };
+  /** Each member's score; NaN for a member with ensemble weight 0 (not scored when serving). */
   members: Record<string, number>;
   reasons: Reason[];
   recommendation: Recommendation;
@@ -64,7 +65,7 @@ export async function assessRows(predictor: FailurePredictor, hostIds: readonly 
   const n = hostIds.length;
   const Xm = matrix(X, n, F);
   const seq = sequences ? matrix(sequences, n, sequences.length / Math.max(1, n)) : undefined;
-  const scored = await predictor.score(Xm, seq);
+  const scored = await predictor.score(Xm, seq, { weightedOnly: true });
   const ttf = predictor.timeToFailure(Xm);
   const shap = predictor.contributions(Xm);
   const alarmProbability = predictor.alarmProbability;

@@ -11,7 +11,7 @@ export const RETRAIN_LIMITS = {
   hosts: { min: 2, max: 500 },
   days: { min: 0.5, max: 60 },
   /** hosts × days of one fleet: about 250 KB of series per host-day are held in memory while training. */
-  hostDays: 2_000,
+  hostDays: 5_000,
   failuresPerHostDay: { min: 0.001, max: 5 },
   boostingRounds: { min: 10, max: 1_000 },
   forestTrees: { min: 10, max: 500 },
@@ -83,7 +83,7 @@ export const PredictionResponse = Type.Object({
     reasons: Type.Array(Type.String(), { description: 'Top factors towards failure, in words' }),
     reason_details: Type.Array(ReasonDetail),
     recommended_action: Recommendation,
-    members: Type.Record(Type.String(), Nullable(Type.Number()), { description: 'Each ensemble member\'s score' }),
+    members: Type.Record(Type.String(), Nullable(Type.Number()), { description: 'Each ensemble member\'s score; null for a member with ensemble weight 0, which serving does not score' }),
     basis: Basis,
     coverage: Type.Number({ description: 'Share of the model\'s features that could be computed (1: a full day of every metric)' }),
     node_id: Nullable(Type.String()),
@@ -170,7 +170,7 @@ export const MEMBER_NAMES = ['gbdt', 'gbdt_early', 'random_forest', 'isolation_f
 
 export const RetrainBody = Type.Object(
   {
-    quick: Type.Optional(Type.Boolean({ description: 'Start from the quick configuration (30 hosts × 6 days per fleet, no LSTM, fewer trees) instead of the default (100 × 14, all five members)' })),
+    quick: Type.Optional(Type.Boolean({ description: 'Start from the quick configuration (30 hosts × 6 days per fleet, no LSTM, fewer trees) instead of the default (training 250 × 14, validation 100 × 14, all five members)' })),
     activate: Type.Optional(Type.Boolean({ description: 'true: activate the new version whatever its validation recall (admin only); default: only when its event recall is not worse than the active version\'s' })),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
     train: Type.Optional(Fleet),

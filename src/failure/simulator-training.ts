@@ -54,14 +54,14 @@ export interface SimulatorTrainingConfig {
 }
 
 export const DEFAULT_SIMULATOR_TRAINING: SimulatorTrainingConfig = {
-  train: { seed: 101, hosts: 100, days: 14, failuresPerHostDay: 0.1 },
+  train: { seed: 101, hosts: 250, days: 14, failuresPerHostDay: 0.1 },
   validation: { seed: 102, hosts: 100, days: 14, failuresPerHostDay: 0.05 },
   leadTime: DEFAULT_LEAD_TIME,
   trainingHorizonMs: 24 * HOUR,
   earlyHorizonMs: 3 * HOUR,
   alertBudgetPerHostDay: 0.05,
   members: ['gbdt', 'gbdt_early', 'random_forest', 'isolation_forest', 'lstm'],
-  strideMinutes: 5,
+  strideMinutes: 1,
   trainStrideMinutes: 1,
   negativeEvery: 30,
   seed: 1,
@@ -152,7 +152,12 @@ export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT
   onProgress?.(`simulating training fleet (seed ${config.train.seed}, ${config.train.hosts} hosts × ${config.train.days} days)`);
   const trainFleet = simulateForFailures(config.train);
   const featurizer = failureFeatures(config);
-  const train = windows(trainFleet.hosts, trainFleet.failures, { featurizer, horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, strideMinutes: config.trainStrideMinutes, negativeEvery: config.negativeEvery, thinFarPositives: { beyondMs: config.earlyHorizonMs, every: 10 }, sequences: useLstm });
+  const labels = { horizonMs: config.trainingHorizonMs, minLeadMs: config.leadTime.minLeadMs, thinFarPositives: { beyondMs: config.earlyHorizonMs, every: 10 } };
+  const train = windows(trainFleet.hosts, trainFleet.failures, { ...labels, featurizer, strideMinutes: config.trainStrideMinutes, negativeEvery: config.negativeEvery, sequences: false });
+  // The LSTM's raw windows (660 numbers each) every 5 minutes, negatives one in 30: ~50,000 rows instead of ~400,000.
+  const sequences = useLstm
+    ? buildWindowDataset(trainFleet.hosts, trainFleet.failures, { ...labels, metrics: FAILURE_METRICS, windowPoints: SEQUENCE_WINDOW, stridePoints: 5, negativeEvery: 30, featurizer: sequenceFeatures() })
+    : undefined;
   trainFleet.hosts.length = 0;
   onProgress?.(`simulating validation fleet (seed ${config.validation.seed})`);
   const valFleet = simulateForFailures(config.validation);
@@ -169,6 +174,6 @@ export async function trainOnSimulator(config: SimulatorTrainingConfig = DEFAULT
     lstmEpochs: config.lstmEpochs,
     forestTrees: config.forestTrees,
   };
-  const predictor = await FailurePredictor.train({ dataset: train.dataset, sequences: train.sequences, sequenceWindow: SEQUENCE_WINDOW }, validation, options, onProgress);
+  const predictor = await FailurePredictor.train({ dataset: train.dataset, sequences, sequenceWindow: SEQUENCE_WINDOW }, validation, options, onProgress);
   return { predictor, config, seconds: { simulate: (t1 - t0) / 1000, fit: (performance.now() - t1) / 1000 } };
 }

@@ -62,14 +62,23 @@ export class StackedScore {
     const scales = scores.map((s) => scaleOf(s));
     const ranked = scores.map((s, m) => Float64Array.from(s as ArrayLike<number>, (x) => standardise(scales[m], x)));
     const M = members.length;
-    const w = new Float64Array(M).fill(1 / M);
     const combined = new Float64Array(n);
     const ap = (weights: Float64Array) => {
       combined.fill(0);
       for (let m = 0; m < M; m++) if (weights[m] > 0) for (let i = 0; i < n; i++) combined[i] += weights[m] * ranked[m][i];
       return objective(combined);
     };
+    // Start from the best of the equal mix and each member alone: an objective with plateaus (event
+    // recall moves a failure at a time) can strand the ascent, and the ensemble must never do
+    // worse on validation than its best member.
+    let w = new Float64Array(M).fill(1 / M);
     let best = ap(w);
+    for (let m = 0; m < M && M > 1; m++) {
+      const alone = new Float64Array(M);
+      alone[m] = 1;
+      const score = ap(alone);
+      if (score > best + 1e-9) [w, best] = [alone, score];
+    }
     for (const step of steps) {
       for (let improved = true; improved; ) {
         improved = false;
