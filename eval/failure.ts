@@ -8,7 +8,7 @@
  * and time in advance of the first alarm.
  *
  * Simulator (eval/failure/simulator-eval.ts): the served model (models/failure-default.json.gz,
- * trained on dev seeds 101/102 — or trained afresh with --train) on fleets of seeds 9001 and up,
+ * trained on dev seeds 101/102 — or trained afresh with --train) on fleets of seeds 9201 and up,
  * never used while developing: event recall with ≥ 15 minutes of lead, precision, false alarms per
  * host-day, median lead, per failure mode, for every member and the ensemble.
  *

@@ -22,8 +22,8 @@ describe('failure predictor trained on a small simulated fleet', { timeout: 180_
     expect(w.every((x) => x >= 0)).toBe(true);
     expect(Number.isFinite(predictor.threshold)).toBe(true);
     const e = predictor.report.byModel.ensemble.events;
-    // The threshold is chosen to keep validation false alarms within the budget.
-    expect(e.falseAlarmsPerEntityDay).toBeLessThanOrEqual(tiny.alertBudgetPerHostDay + 1e-12);
+    // The threshold keeps validation false alarms within the budget less its 20 % transfer margin.
+    expect(e.falseAlarmsPerEntityDay).toBeLessThanOrEqual(0.8 * tiny.alertBudgetPerHostDay + 1e-12);
     expect(predictor.report.training.positivesInHorizon).toBeGreaterThan(0);
   });
 

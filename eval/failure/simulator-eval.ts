@@ -18,8 +18,13 @@ import { failureFeatures, fleetChunks, simulateForFailures, type FleetSpec } fro
 import type { WindowFeaturizer } from '../../src/failure/window-dataset.js';
 import { averagePrecision } from '../../src/ml/metrics/index.js';
 
-/** The evaluation fleets: seeds from 9001 up were never used while developing (dev seeds: 101–110). */
-export const EVAL_FLEET: FleetSpec = { seed: 9001, hosts: 100, days: 14, failuresPerHostDay: 0.05 };
+/**
+ * The evaluation fleets. Development used seeds 101–110 only. Seeds 9001–9003 evaluated the first
+ * full model once (docs/failure.md has the figures); its false alarms came out above the budget,
+ * the threshold then got a transfer margin, and that change is measured on seeds from 9201 up,
+ * which nothing has looked at before. A further change moves on to fresh seeds again.
+ */
+export const EVAL_FLEET: FleetSpec = { seed: 9201, hosts: 100, days: 14, failuresPerHostDay: 0.05 };
 
 export interface ModelOnFleet {
   model: string;

@@ -32,6 +32,9 @@ import type { FailureInterval, LeadTimeOptions } from './labels.js';
 import { StackedScore, type StackedScoreState } from './stacking.js';
 import type { WindowDataset } from './window-dataset.js';
 
+/** See FailurePredictorOptions.budgetMargin. */
+export const DEFAULT_BUDGET_MARGIN = 0.8;
+
 export const FAILURE_MEMBERS = ['gbdt', 'gbdt_early', 'random_forest', 'isolation_forest', 'lstm'] as const;
 export type FailureMember = (typeof FAILURE_MEMBERS)[number];
 
@@ -54,6 +57,12 @@ export interface FailurePredictorOptions {
   earlyHorizonMs?: number;
   /** False alarms per host per day the threshold may spend on validation data. */
   alertBudgetPerHostDay: number;
+  /**
+   * The threshold keeps validation false alarms within this share of the budget (default 0.8): a
+   * threshold set at exactly the budget on one fleet lands above it on half of the others (the
+   * same margin as the Backblaze protocol's FAR_MARGIN).
+   */
+  budgetMargin?: number;
   members: readonly FailureMember[];
   seed: number;
   /** Boosting rounds of each boosted member (default 300). */
@@ -250,7 +259,7 @@ export class FailurePredictor {
     const v = await scoreChunks(partial, validation.chunks(), (X, seq) => scoreMembers(partial, X, seq));
     const memberScores = v.members;
     const windows = (sc: ArrayLike<number>): ScoredWindow[] => v.entity.map((e, i) => ({ entityId: e, t: v.t[i], score: sc[i] }));
-    const budget = (sc: ArrayLike<number>) => thresholdForBudget(windows(sc), validation.failures, validation.hostDays, options.alertBudgetPerHostDay, options.leadTime);
+    const budget = (sc: ArrayLike<number>) => thresholdForBudget(windows(sc), validation.failures, validation.hostDays, effectiveBudget(options), options.leadTime);
     // What the operator gets: failures warned in time at the alert budget. AP breaks ties (recall moves in steps of one failure).
     const eventObjective = (combined: Float64Array) => budgetRecall(v, combined, validation, options) + 1e-3 * averagePrecision(v.y, combined);
     const stack = StackedScore.fit(options.members, memberScores, v.y, [0.2, 0.1, 0.05], eventObjective);
@@ -383,7 +392,14 @@ function budgetRecall(v: ScoredFleet, combined: Float64Array, validation: Valida
   const cut = sorted[Math.floor(ALARM_CANDIDATE_QUANTILE * (sorted.length - 1))];
   const windows: ScoredWindow[] = [];
   for (let i = 0; i < combined.length; i++) if (combined[i] >= cut) windows.push({ entityId: v.entity[i], t: v.t[i], score: combined[i] });
-  return thresholdForBudget(windows, validation.failures, validation.hostDays, options.alertBudgetPerHostDay, options.leadTime).scores.recall;
+  return thresholdForBudget(windows, validation.failures, validation.hostDays, effectiveBudget(options), options.leadTime).scores.recall;
+}
+
+/** False alarms per host-day the validation threshold may spend: the budget less the transfer margin. */
+export function effectiveBudget(options: Pick<FailurePredictorOptions, 'alertBudgetPerHostDay' | 'budgetMargin'>): number {
+  const margin = options.budgetMargin ?? DEFAULT_BUDGET_MARGIN;
+  if (!(margin > 0 && margin <= 1)) throw new MLInputError(`budgetMargin must be in (0, 1], got ${margin}`);
+  return options.alertBudgetPerHostDay * margin;
 }
 
 async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: Matrix, sequences?: Matrix) => Promise<Float64Array[]>): Promise<ScoredFleet> {

@@ -2,7 +2,7 @@
  * Training the failure predictor on simulated fleets: one fleet to fit the members on, another
  * (a different seed) to learn the ensemble weights, the calibration and the alarm threshold.
  *
- * Seeds. Development used seeds 101–110 only; the evaluation (eval:failure) uses seeds from 9001
+ * Seeds. Development used seeds 101–110 only; the evaluation (eval:failure) uses seeds from 9201
  * up, which no model choice was tuned on. The training fleet fails five times as often as the
  * simulator's default (0.1 per host-day) so that it holds enough failures to learn from; the
  * validation fleet fails at 0.05, so the alarm threshold is chosen on a fleet whose false-alarm
