@@ -287,7 +287,7 @@ describe(`failure retraining (${backend})`, () => {
   it('checks requests: limits, unknown settings, roles', async () => {
     const cases: Array<[unknown, number, string?]> = [
       [{ train: { hosts: 501 } }, 400],
-      [{ train: { hosts: 100, days: 30 } }, 400],
+      [{ train: { hosts: 200, days: 30 } }, 400],
       [{ validation: { days: 61 } }, 400],
       [{ members: ['gbdt', 'xgboost'] }, 400],
       [{ members: [] }, 400],
