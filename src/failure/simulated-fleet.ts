@@ -25,10 +25,6 @@ export function simulatedHostSeries(sim: FleetSimulator, metrics: readonly strin
   return { entityId, timestamps, metrics: values, observedUntil: sim.end };
 }
 
-export function simulatedFleetSeries(sim: FleetSimulator, metrics: readonly string[]): HostSeries[] {
-  return sim.fleet.hosts.map((_, i) => simulatedHostSeries(sim, metrics, i));
-}
-
 /** The run's failures, observed or not (an unobserved one still labels the windows before the run's end as censored). */
 export function simulatedFailures(sim: FleetSimulator): FailureInterval[] {
   return sim.truth().failures.map((f) => ({ entityId: f.host_id, failedAt: f.failed_at, recoveredAt: f.recovered_at, mode: f.mode }));
