@@ -1,0 +1,137 @@
+/**
+ * The hard constraints of placement: a host either satisfies every rule the operator set for a
+ * request or is refused with the exact reasons, one per broken rule. Nothing here scores; a host
+ * that passes is merely allowed (factors and objectives choose among the allowed).
+ *
+ * Spread follows Kubernetes' topology spread (DoNotSchedule): the group's members are counted per
+ * domain of the topology key over the hosts that pass every other rule; placing on a host in
+ * domain d is allowed when count(d) + 1 − min over those domains ≤ maxSkew. A host without a value
+ * for the key cannot be counted and is refused for that rule.
+ */
+import { RESOURCES, topologyValue, type LabelSelector, type PlacementHost, type PlacementRequest, type SpreadRule } from './problem.js';
+
+export type RejectionCode =
+  | 'not_available'
+  | 'insufficient_resources'
+  | 'security_level'
+  | 'datacenter'
+  | 'compliance'
+  | 'node_affinity'
+  | 'node_anti_affinity'
+  | 'vm_affinity'
+  | 'vm_anti_affinity'
+  | 'spread'
+  | 'excluded'
+  | 'maintenance';
+
+export interface Rejection {
+  code: RejectionCode;
+  message: string;
+}
+
+export interface HostVerdict {
+  host: PlacementHost;
+  rejections: Rejection[];
+}
+
+const DEFAULT_RUN_MS = 3_600_000;
+
+function selectorMatches(host: PlacementHost, s: LabelSelector): boolean {
+  const v = host.labels[s.key];
+  if (v === undefined) return false;
+  return !s.values || s.values.length === 0 || s.values.includes(v);
+}
+
+const describe = (s: LabelSelector) => (s.values && s.values.length ? `${s.key} in [${s.values.join(', ')}]` : `${s.key} present`);
+
+/** Checks requests against one fleet; group placement anywhere in the fleet is indexed once. */
+export class ConstraintChecker {
+  /** Group → hosts running at least one member. */
+  private readonly groupHosts = new Map<string, Set<string>>();
+
+  constructor(
+    readonly hosts: readonly PlacementHost[],
+    private readonly now = Date.now(),
+  ) {
+    for (const h of hosts) {
+      for (const [g, n] of h.groups) {
+        if (n <= 0) continue;
+        let set = this.groupHosts.get(g);
+        if (!set) this.groupHosts.set(g, (set = new Set()));
+        set.add(h.id);
+      }
+    }
+  }
+
+  /** Every host with its rejections (empty: allowed). */
+  evaluate(request: PlacementRequest): HostVerdict[] {
+    const verdicts = this.hosts.map((host) => ({ host, rejections: this.hostRules(request, host) }));
+    for (const rule of request.spread ?? []) this.applySpread(rule, verdicts);
+    return verdicts;
+  }
+
+  /** The allowed hosts only. */
+  feasible(request: PlacementRequest): PlacementHost[] {
+    return this.evaluate(request).filter((v) => v.rejections.length === 0).map((v) => v.host);
+  }
+
+  /** Every rule except spread, which depends on the other hosts' verdicts. */
+  hostRules(r: PlacementRequest, h: PlacementHost): Rejection[] {
+    const out: Rejection[] = [];
+    if (h.status !== 'available') out.push({ code: 'not_available', message: `host is ${h.status}` });
+    const short = RESOURCES.filter((k) => r.resources[k] > 0 && h.allocated[k] + r.resources[k] > h.capacity[k] + 1e-9);
+    if (short.length) {
+      out.push({ code: 'insufficient_resources', message: short.map((k) => `${k}: needs ${r.resources[k]}, ${Math.max(0, h.capacity[k] - h.allocated[k])} free`).join('; ') });
+    }
+    if (r.securityLevel !== undefined && !((h.securityLevel ?? -Infinity) >= r.securityLevel)) {
+      out.push({ code: 'security_level', message: `security level ${h.securityLevel ?? 'unset'} below the required ${r.securityLevel}` });
+    }
+    if (r.datacenters && r.datacenters.length && !(h.datacenter !== undefined && r.datacenters.includes(h.datacenter))) {
+      out.push({ code: 'datacenter', message: `datacenter ${h.datacenter ?? 'unset'} not in [${r.datacenters.join(', ')}]` });
+    }
+    const missingTags = (r.complianceTags ?? []).filter((t) => !h.complianceTags.has(t));
+    if (missingTags.length) out.push({ code: 'compliance', message: `lacks compliance tags ${missingTags.join(', ')}` });
+    const unmet = (r.nodeAffinity ?? []).filter((s) => !selectorMatches(h, s));
+    if (unmet.length) out.push({ code: 'node_affinity', message: `labels do not satisfy ${unmet.map(describe).join(', ')}` });
+    const hit = (r.nodeAntiAffinity ?? []).filter((s) => selectorMatches(h, s));
+    if (hit.length) out.push({ code: 'node_anti_affinity', message: `labels match the excluded ${hit.map(describe).join(', ')}` });
+    const needVms = (r.vmAffinity?.vms ?? []).filter((v) => !h.vms.has(v));
+    // A group with no member anywhere cannot pin the request; one with members pins it to their hosts.
+    const needGroups = (r.vmAffinity?.groups ?? []).filter((g) => this.groupHosts.has(g) && !this.groupHosts.get(g)!.has(h.id));
+    if (needVms.length || needGroups.length) out.push({ code: 'vm_affinity', message: `must run beside ${[...needVms.map((v) => `VM ${v}`), ...needGroups.map((g) => `group ${g}`)].join(', ')}` });
+    const badVms = (r.vmAntiAffinity?.vms ?? []).filter((v) => h.vms.has(v));
+    const badGroups = (r.vmAntiAffinity?.groups ?? []).filter((g) => (h.groups.get(g) ?? 0) > 0);
+    if (badVms.length || badGroups.length) out.push({ code: 'vm_anti_affinity', message: `runs ${[...badVms.map((v) => `VM ${v}`), ...badGroups.map((g) => `a member of group ${g}`)].join(', ')}` });
+    if ((r.excludedNodes ?? []).includes(h.id)) out.push({ code: 'excluded', message: 'excluded by the request' });
+    const run = r.runWindow ?? { start: this.now, end: this.now + DEFAULT_RUN_MS };
+    const clash = h.maintenance.find((m) => m.start < run.end && m.end > run.start);
+    if (clash) out.push({ code: 'maintenance', message: `maintenance ${new Date(clash.start).toISOString()} – ${new Date(clash.end).toISOString()} overlaps the run` });
+    return out;
+  }
+
+  private applySpread(rule: SpreadRule, verdicts: HostVerdict[]): void {
+    // Domains eligible for counting: those of hosts that pass every non-spread rule.
+    const counts = new Map<string, number>();
+    for (const v of verdicts) {
+      if (v.rejections.some((x) => x.code !== 'spread')) continue;
+      const d = topologyValue(v.host, rule.over);
+      if (d !== undefined && !counts.has(d)) counts.set(d, 0);
+    }
+    for (const h of this.hosts) {
+      const d = topologyValue(h, rule.over);
+      if (d !== undefined && counts.has(d)) counts.set(d, counts.get(d)! + (h.groups.get(rule.group) ?? 0));
+    }
+    const min = counts.size ? Math.min(...counts.values()) : 0;
+    for (const v of verdicts) {
+      const d = topologyValue(v.host, rule.over);
+      if (d === undefined) {
+        v.rejections.push({ code: 'spread', message: `no ${rule.over} to spread group ${rule.group} over` });
+        continue;
+      }
+      const c = counts.get(d);
+      if (c === undefined) continue; // already refused by another rule
+      const skew = c + 1 - min;
+      if (skew > rule.maxSkew) v.rejections.push({ code: 'spread', message: `group ${rule.group} would have ${c + 1} in ${rule.over} ${d} against ${min} in the emptiest: skew ${skew} > ${rule.maxSkew}` });
+    }
+  }
+}
