@@ -175,9 +175,13 @@ export class AnomalyPipeline {
     }
   }
 
-  /** Writes everything queued; concurrent calls share one write. Failed writes stay queued. */
+  /**
+   * Writes everything queued, including what was queued while an earlier write was in flight (a
+   * caller must find every anomaly recorded before its call stored when the promise resolves).
+   * Failed writes stay queued.
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing) return this.flushing.then(() => this.flush());
     const anomalies = this.anomalies;
     const incidents = [...this.incidents.values()];
     if (anomalies.length === 0 && incidents.length === 0) return Promise.resolve();
