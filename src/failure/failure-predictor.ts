@@ -108,8 +108,6 @@ export interface ScoredFleet extends MemberScores {
   t: Float64Array;
   leadMs: Float64Array;
   mode: Array<string | null>;
-  /** Estimated time-to-failure bucket (index into TTF_BUCKETS) of every window (meaningful where a failure is coming). */
-  ttfBucket: Int32Array;
 }
 
 export interface MemberScores {
@@ -409,12 +407,10 @@ async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: M
   const leadMs: number[] = [];
   const entity: string[] = [];
   const mode: Array<string | null> = [];
-  const ttf: number[] = [];
   for (const { dataset: d, sequences } of chunks) {
     if (d.featureNames.length !== s.featureNames.length) throw new MLInputError('scored windows have different features from the training windows');
     if (d.X.rows === 0) continue;
     parts.push(await score(d.X, sequences));
-    for (const b of mostProbableBucket(s.ttf.predictProba(d.X), d.X.rows).bucket) ttf.push(b);
     for (let i = 0; i < d.X.rows; i++) {
       y.push(d.y[i]);
       t.push(d.t[i]);
@@ -432,7 +428,7 @@ async function scoreChunks(s: State, chunks: Iterable<WindowChunk>, score: (X: M
     }
     return out;
   });
-  return { members, score: new Float64Array(0), probability: new Float64Array(0), y: Float64Array.from(y), entity, t: Float64Array.from(t), leadMs: Float64Array.from(leadMs), mode, ttfBucket: Int32Array.from(ttf) };
+  return { members, score: new Float64Array(0), probability: new Float64Array(0), y: Float64Array.from(y), entity, t: Float64Array.from(t), leadMs: Float64Array.from(leadMs), mode };
 }
 
 export function bucketOfMinutes(minutes: number): number {
@@ -454,7 +450,7 @@ function mostProbableBucket(proba: Float64Array, rows: number): { bucket: Int32A
 }
 
 /** Time-to-failure estimates against the truth on windows that preceded a failure: accuracy, the majority-bucket baseline, and the confusion matrix (truth × estimate). */
-export function ttfAccuracy(fleet: Pick<ScoredFleet, 'y' | 'leadMs' | 'ttfBucket'>, majorityBucket: number): { windows: number; accuracy: number; baseline: number; balancedAccuracy: number; confusion: number[][] } {
+export function ttfAccuracy(fleet: { y: ArrayLike<number>; leadMs: ArrayLike<number>; ttfBucket: ArrayLike<number> }, majorityBucket: number): { windows: number; accuracy: number; baseline: number; balancedAccuracy: number; confusion: number[][] } {
   const K = TTF_BUCKETS.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let n = 0;
