@@ -46,6 +46,7 @@ function randomRequest(rng: Random, i: number): PlacementRequest {
     vmAntiAffinity: maybe(0.2, () => ({ vms: some(rng, ['vm1', 'vm2', 'vm3'], 0.3), groups: some(rng, ['web', 'db', 'cache'], 0.3) })),
     spread: maybe(0.3, () => [{ over: pick(rng, ['zone', 'rack', 'failure_domain', 'datacenter'] as TopologyKey[]), group: pick(rng, ['web', 'db', 'cache']), maxSkew: pick(rng, [1, 1, 2]) }]),
     excludedNodes: maybe(0.2, () => [`h${Math.floor(rng.float() * 30)}`]),
+    allowedNodes: maybe(0.05, () => Array.from({ length: 1 + Math.floor(rng.float() * 40) }, () => `h${Math.floor(rng.float() * 100)}`)),
   };
 }
 
@@ -68,6 +69,7 @@ function violations(r: PlacementRequest, h: PlacementHost, fleet: readonly Place
   for (const vm of r.vmAntiAffinity?.vms ?? []) if (h.vms.has(vm)) v.add('vm_anti_affinity');
   for (const g of r.vmAntiAffinity?.groups ?? []) if ((h.groups.get(g) ?? 0) > 0) v.add('vm_anti_affinity');
   if (r.excludedNodes?.includes(h.id)) v.add('excluded');
+  if (r.allowedNodes?.length && r.allowedNodes.indexOf(h.id) < 0) v.add('node_affinity');
   for (const m of h.maintenance) if (m.start < NOW + 3_600_000 && m.end > NOW) v.add('maintenance');
   if (withSpread) {
     for (const s of r.spread ?? []) {

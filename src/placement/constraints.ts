@@ -63,11 +63,34 @@ export class ConstraintChecker {
     }
   }
 
-  /** Every host with its rejections (empty: allowed). */
-  evaluate(request: PlacementRequest): HostVerdict[] {
-    const verdicts = this.hosts.map((host) => ({ host, rejections: this.hostRules(request, host) }));
+  /**
+   * Every host with its rejections (empty: allowed). `candidates` (default: the whole fleet)
+   * limits which hosts get a verdict; spread still counts the group over every host of the fleet.
+   * The candidates' verdicts equal those of a whole-fleet evaluation when every domain (of each
+   * spread rule's key) holding a host that passes the non-spread rules also holds such a host among
+   * the candidates — e.g. when every host left out fails a non-spread rule.
+   */
+  evaluate(request: PlacementRequest, candidates: readonly PlacementHost[] = this.hosts): HostVerdict[] {
+    const verdicts = candidates.map((host) => ({ host, rejections: this.hostRules(request, host) }));
     for (const rule of request.spread ?? []) this.applySpread(rule, verdicts);
     return verdicts;
+  }
+
+  /**
+   * Re-reads `host.groups` for the named groups after the caller changed them (a VM placed on or
+   * removed from the host), so that group affinity keeps seeing exactly where each group runs.
+   */
+  syncGroups(host: PlacementHost, groups: Iterable<string>): void {
+    for (const g of groups) {
+      let set = this.groupHosts.get(g);
+      if ((host.groups.get(g) ?? 0) > 0) {
+        if (!set) this.groupHosts.set(g, (set = new Set()));
+        set.add(host.id);
+      } else if (set) {
+        set.delete(host.id);
+        if (set.size === 0) this.groupHosts.delete(g);
+      }
+    }
   }
 
   /** The allowed hosts only. */
@@ -93,6 +116,7 @@ export class ConstraintChecker {
     if (missingTags.length) out.push({ code: 'compliance', message: `lacks compliance tags ${missingTags.join(', ')}` });
     const unmet = (r.nodeAffinity ?? []).filter((s) => !selectorMatches(h, s));
     if (unmet.length) out.push({ code: 'node_affinity', message: `labels do not satisfy ${unmet.map(describe).join(', ')}` });
+    if (r.allowedNodes && r.allowedNodes.length && !r.allowedNodes.includes(h.id)) out.push({ code: 'node_affinity', message: 'not among the nodes the request allows' });
     const hit = (r.nodeAntiAffinity ?? []).filter((s) => selectorMatches(h, s));
     if (hit.length) out.push({ code: 'node_anti_affinity', message: `labels match the excluded ${hit.map(describe).join(', ')}` });
     const needVms = (r.vmAffinity?.vms ?? []).filter((v) => !h.vms.has(v));

@@ -36,6 +36,15 @@ export interface PlacementHost {
   /** VMs running on the host, and how many of them belong to each group. */
   vms: ReadonlySet<string>;
   groups: ReadonlyMap<string, number>;
+  /**
+   * What else is known of the host, by the documented fact names of the factor catalogue
+   * (docs/placement.md): live utilisation (`cpu_utilization` …, fractions), failure probability,
+   * cost, power, environment, hardware. Numbers, or strings for categorical facts. A missing fact
+   * makes the factors that read it unavailable for this host.
+   */
+  facts?: Readonly<Record<string, number | string>>;
+  /** Running VMs per workload type (web, database, batch …), for the co-location factors. */
+  workloadMix?: ReadonlyMap<string, number>;
 }
 
 /** A label rule: the host's label `key` must (or must not) take one of `values`; no values: the key must (not) exist. */
@@ -73,10 +82,44 @@ export interface PlacementRequest {
   /** Hard anti-affinity: the host must run none of these VMs or group members. */
   vmAntiAffinity?: { vms?: readonly string[]; groups?: readonly string[] };
   spread?: readonly SpreadRule[];
+  /** Hard: only these hosts may take the VM (the seed API's node_affinity list of node ids). */
+  allowedNodes?: readonly string[];
   /** NovaCron's excluded nodes (hard). */
   excludedNodes?: readonly string[];
   /** The window the VM must run in: a host with maintenance overlapping it is refused. Default: now to now + 1 h. */
   runWindow?: MaintenanceWindow;
+  /** What only scores: preferences and workload traits. */
+  soft?: SoftPreferences;
+}
+
+/** Soft rules and workload traits: they shape the score, never the feasibility. */
+export interface SoftPreferences {
+  workloadType?: string;
+  /** 1 (lowest) – 5 (highest). */
+  priority?: number;
+  /** Availability the workload's SLA promises (0.999 …). */
+  slaAvailability?: number;
+  /** 0 – 1: how much the workload suffers from latency. */
+  latencySensitivity?: number;
+  throughputRps?: number;
+  /** 0 – 1: how far above its typical use the workload bursts. */
+  burstability?: number;
+  /** Expected CPU use as a share of the requested cores (default 0.5). */
+  expectedCpuUtilization?: number;
+  /** NovaCron's preferred nodes. */
+  preferredNodes?: readonly string[];
+  nodeAffinity?: readonly { selector: LabelSelector; weight: number }[];
+  vmAffinity?: { vms?: readonly string[]; groups?: readonly string[] };
+  vmAntiAffinity?: { vms?: readonly string[]; groups?: readonly string[] };
+  /** Host the VM runs on now (a migration): moving it costs. */
+  sourceHost?: string;
+  image?: string;
+  /** Zone (or data centre) where the VM's data lives. */
+  dataLocation?: string;
+  /** Hardware features wanted (avx512, sriov, nvme …), compared with the host's `hardware_features` fact. */
+  hardwareFeatures?: readonly string[];
+  hypervisor?: string;
+  loadBalancerPool?: string;
 }
 
 export const emptyResources = (): Resources => ({ cpu_cores: 0, memory_mb: 0, storage_gb: 0, network_mbps: 0, gpu_count: 0 });

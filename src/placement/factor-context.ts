@@ -1,0 +1,119 @@
+/**
+ * What factors may know beyond one host: the other candidates (for fleet-relative scales such as
+ * price), where the request's peer groups run, and the learned interference model. Everything is
+ * computed lazily and once per request.
+ */
+import type { FactColumns } from './fact-columns.js';
+import { numericFact } from './factor.js';
+import { topologyValue, type PlacementHost, type PlacementRequest, type TopologyKey } from './problem.js';
+
+/** Predicts the request's slowdown (0 – 1) on each host from co-location; absent: the factor is unavailable. */
+export type InterferencePredictor = (hosts: readonly PlacementHost[], request: PlacementRequest) => Float64Array;
+
+export interface Range {
+  min: number;
+  max: number;
+}
+
+const LEVELS: readonly TopologyKey[] = ['host', 'rack', 'zone', 'datacenter'];
+
+export class FactorContext {
+  private readonly ranges = new Map<string, Range | null>();
+  private readonly memos = new Map<string, unknown>();
+  private peerIndex?: Map<TopologyKey, Set<string>>;
+  private interference?: Map<PlacementHost, number>;
+
+  readonly request: PlacementRequest;
+  /** The fleet: fleet-relative scales span it, peers are looked for in it. */
+  readonly hosts: readonly PlacementHost[];
+  readonly now: number;
+  readonly columns: FactColumns;
+  private readonly predictInterference?: InterferencePredictor;
+  /** The hosts being scored (interference is predicted for these only). */
+  private readonly scored: readonly PlacementHost[];
+
+  constructor(o: { request: PlacementRequest; hosts: readonly PlacementHost[]; columns: FactColumns; now: number; interference?: InterferencePredictor; scored?: readonly PlacementHost[] }) {
+    this.request = o.request;
+    this.hosts = o.hosts;
+    this.columns = o.columns;
+    this.now = o.now;
+    this.predictInterference = o.interference;
+    this.scored = o.scored ?? o.hosts;
+  }
+
+  /** A numeric fact of the candidate's host (NaN when absent), from the fleet's columns. */
+  fact(c: { row: number }, key: string): number {
+    return this.columns.numeric(key)[c.row];
+  }
+
+  /** Min and max of a derived number over the compared hosts (NaN values skipped); null when none has it. */
+  range(key: string, value: (h: PlacementHost) => number): Range | null {
+    let r = this.ranges.get(key);
+    if (r !== undefined) return r;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const h of this.hosts) {
+      const v = value(h);
+      if (v !== v) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    r = min === Infinity ? null : { min, max };
+    this.ranges.set(key, r);
+    return r;
+  }
+
+  /** A per-request value computed once (indexes over the fleet). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  /** Range of a numeric fact over the compared hosts. */
+  factRange(key: string): Range | null {
+    return this.range(`fact:${key}`, (h) => numericFact(h.facts, key));
+  }
+
+  /**
+   * Position of `x` within the compared hosts' range: 1 at the best end. A fleet where every host
+   * has the same value gives 1 (no host is worse).
+   */
+  relative(x: number, range: Range | null, higherIsBetter: boolean): number {
+    if (x !== x || !range) return NaN;
+    const span = range.max - range.min;
+    if (!(span > 0)) return 1;
+    const t = (x - range.min) / span;
+    return higherIsBetter ? t : 1 - t;
+  }
+
+  /** Topology values (per level) where the request's soft-affinity peers — VMs and groups — run; null without peers. */
+  peerLocations(): Map<TopologyKey, Set<string>> | null {
+    if (this.peerIndex) return this.peerIndex.size ? this.peerIndex : null;
+    const aff = this.request.soft?.vmAffinity;
+    const vms = aff?.vms ?? [];
+    const groups = aff?.groups ?? [];
+    this.peerIndex = new Map();
+    if (!vms.length && !groups.length) return null;
+    for (const h of this.hosts) {
+      if (!vms.some((v) => h.vms.has(v)) && !groups.some((g) => (h.groups.get(g) ?? 0) > 0)) continue;
+      for (const level of LEVELS) {
+        const v = topologyValue(h, level);
+        if (v === undefined) continue;
+        let set = this.peerIndex.get(level);
+        if (!set) this.peerIndex.set(level, (set = new Set()));
+        set.add(v);
+      }
+    }
+    return this.peerIndex.size ? this.peerIndex : null;
+  }
+
+  /** The predicted slowdown of the request on a host, NaN without a model. */
+  interferenceOn(host: PlacementHost): number {
+    if (!this.predictInterference) return NaN;
+    if (!this.interference) {
+      const out = this.predictInterference(this.scored, this.request);
+      this.interference = new Map(this.scored.map((h, i) => [h, out[i]]));
+    }
+    return this.interference.get(host) ?? NaN;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Builders for the common shapes of factor, so each catalogue entry reads as its definition:
+ * a numeric fact on a fixed scale, a numeric fact against the other candidates, an ordinal level,
+ * a categorical value with a score per value.
+ */
+import type { Candidate } from '../candidate.js';
+import { falling, numericFact, rising, textFact, type Factor, type FactorCategory, type FactorType, type Objective } from '../factor.js';
+
+type Serves = readonly Exclude<Objective, 'balanced'>[];
+
+interface Common {
+  name: string;
+  category: FactorCategory;
+  weight: number;
+  serves: Serves;
+}
+
+/** A numeric fact scaled linearly between two documented bounds (clamped). */
+export function scaledFact(o: Common & { fact: string; what: string; unit: string; lo: number; hi: number; direction: 'higher' | 'lower'; log?: boolean; type?: FactorType; only?: { when: (c: Candidate) => boolean; note: string } }): Factor {
+  const { lo, hi, log, only } = o;
+  const tx = log ? (x: number) => (x > 0 ? Math.log10(x) : NaN) : (x: number) => x;
+  const [a, b] = [tx(lo), tx(hi)];
+  const scale = o.direction === 'higher' ? (x: number) => rising(tx(x), a, b) : (x: number) => falling(tx(x), a, b);
+  const ends = o.direction === 'higher' ? `${lo} ${o.unit} → 0, ${hi} ${o.unit} → 1` : `${lo} ${o.unit} → 1, ${hi} ${o.unit} → 0`;
+  return {
+    name: o.name,
+    category: o.category,
+    definition: `${o.what}; fact \`${o.fact}\` (${o.unit}), ${log ? 'log-' : ''}linear: ${ends}${only ? `; ${only.note}` : ''}.`,
+    inputs: [o.fact],
+    direction: o.direction,
+    type: o.type ?? 'c',
+    weight: o.weight,
+    serves: o.serves,
+    hostOnly: only ? undefined : true,
+    score: only ? (c) => (only.when(c) ? scale(numericFact(c.host.facts, o.fact)) : NaN) : (c) => scale(numericFact(c.host.facts, o.fact)),
+  };
+}
+
+/** A numeric fact placed within the compared hosts' range (1 at the best host, 0 at the worst). */
+export function relativeFact(o: Common & { fact: string; what: string; unit: string; direction: 'higher' | 'lower'; type?: FactorType }): Factor {
+  const higher = o.direction === 'higher';
+  return {
+    name: o.name,
+    category: o.category,
+    definition: `${o.what}; fact \`${o.fact}\` (${o.unit}) relative to the compared hosts: the ${higher ? 'highest' : 'lowest'} → 1, the ${higher ? 'lowest' : 'highest'} → 0.`,
+    inputs: [o.fact],
+    direction: o.direction,
+    type: o.type ?? 'c',
+    weight: o.weight,
+    serves: o.serves,
+    hostOnly: true,
+    score: (c, ctx) => ctx.relative(numericFact(c.host.facts, o.fact), ctx.factRange(o.fact), higher),
+  };
+}
+
+/** An ordinal level 0 … top, higher better. */
+export function levelFact(o: Common & { fact: string; what: string; top: number; levels: string }): Factor {
+  return {
+    name: o.name,
+    category: o.category,
+    definition: `${o.what}; fact \`${o.fact}\` as a level 0–${o.top} (${o.levels}), score level / ${o.top}.`,
+    inputs: [o.fact],
+    direction: 'higher',
+    type: 'ord',
+    weight: o.weight,
+    serves: o.serves,
+    hostOnly: true,
+    score: (c) => rising(numericFact(c.host.facts, o.fact), 0, o.top),
+  };
+}
+
+/** A categorical fact with a score per value; an unlisted value is unavailable. */
+export function categoryFact(o: Common & { fact: string; what: string; scores: Readonly<Record<string, number>> }): Factor {
+  const listed = Object.entries(o.scores).map(([k, v]) => `${k} ${v}`).join(', ');
+  return {
+    name: o.name,
+    category: o.category,
+    definition: `${o.what}; fact \`${o.fact}\`: ${listed}.`,
+    inputs: [o.fact],
+    direction: 'higher',
+    type: 'cat',
+    weight: o.weight,
+    serves: o.serves,
+    hostOnly: true,
+    score: (c) => {
+      const v = textFact(c.host.facts, o.fact);
+      return v !== undefined && v in o.scores ? o.scores[v] : NaN;
+    },
+  };
+}
+
+const parsedLists = new WeakMap<object, Map<string, Set<string> | undefined>>();
+
+/** A comma- or space-separated list fact as a set (parsed once per facts object). */
+export function listFact(facts: Readonly<Record<string, number | string>> | undefined, key: string): Set<string> | undefined {
+  if (!facts) return undefined;
+  let lists = parsedLists.get(facts);
+  if (!lists) parsedLists.set(facts, (lists = new Map()));
+  if (lists.has(key)) return lists.get(key);
+  const t = textFact(facts, key);
+  const set = t === undefined ? undefined : new Set(t.split(/[\s,]+/).filter(Boolean));
+  lists.set(key, set);
+  return set;
+}

@@ -1,0 +1,216 @@
+/** Operational factors: what the placement costs to run and to operate, and the operator's soft wishes. */
+import { DEFAULT_EXPECTED_CPU } from '../candidate.js';
+import { booleanFact, clamp01, falling, numericFact, type Factor } from '../factor.js';
+import { topologyValue, type PlacementHost } from '../problem.js';
+import { levelFact, listFact, scaledFact } from './build.js';
+
+const category = 'operational' as const;
+
+/** Host price per core-hour; NaN without `cost_per_hour`. */
+const pricePerCore = (h: PlacementHost) => numericFact(h.facts, 'cost_per_hour') / h.capacity.cpu_cores;
+
+/** The VM's share of the host by its dominant resource (what it keeps others from using). */
+function dominantShare(h: PlacementHost, cpu: number, mem: number): number {
+  return Math.max(cpu / h.capacity.cpu_cores, mem / h.capacity.memory_mb);
+}
+
+export const OPERATIONAL_FACTORS: readonly Factor[] = [
+  scaledFact({ name: 'current_load', category, fact: 'cpu_utilization', what: 'CPU utilisation of the host now, before placement', unit: 'fraction', lo: 0, hi: 1, direction: 'lower', weight: 0.1, serves: ['performance'] }),
+  scaledFact({ name: 'load_trend', category, fact: 'cpu_utilization_trend', what: 'Slope of the host\'s CPU utilisation over the last hours', unit: 'fraction/h', lo: -0.05, hi: 0.1, direction: 'lower', weight: 0.06, serves: ['performance'] }),
+  {
+    name: 'vm_count',
+    category,
+    definition: 'VMs on the host against its limit (fact `max_vms`, default 64): 0 → 1, the limit → 0 (NovaCron\'s round robin prefers the fewest).',
+    inputs: ['vms', 'max_vms'],
+    direction: 'lower',
+    type: 'c',
+    weight: 0.05,
+    serves: ['performance'],
+    score: (c, ctx) => {
+      const max = ctx.fact(c, 'max_vms');
+      return falling(c.host.vms.size, 0, max > 0 ? max : 64);
+    },
+  },
+  {
+    name: 'hourly_cost_per_core',
+    category,
+    definition: 'Host price per core-hour (fact `cost_per_hour` / capacity cores) relative to the compared hosts: cheapest → 1, dearest → 0.',
+    inputs: ['cost_per_hour', 'capacity.cpu_cores'],
+    direction: 'lower',
+    type: 'c',
+    weight: 0.1,
+    serves: ['cost'],
+    hostOnly: true,
+    score: (c, ctx) => ctx.relative(pricePerCore(c.host), ctx.range('price-per-core', pricePerCore), false),
+  },
+  {
+    name: 'marginal_cost',
+    category,
+    definition: 'The VM\'s share of the host\'s price, cost_per_hour × its dominant share of CPU or memory, relative to the compared hosts: cheapest → 1.',
+    inputs: ['cost_per_hour', 'capacity', 'request'],
+    direction: 'lower',
+    type: 'c',
+    weight: 0.08,
+    serves: ['cost'],
+    score: (c, ctx) => {
+      const r = c.request.resources;
+      const price = ctx.columns.numeric('cost_per_hour');
+      const range = ctx.memo('marginal-cost', () => {
+        let min = Infinity;
+        let max = -Infinity;
+        for (let i = 0; i < ctx.hosts.length; i++) {
+          const v = price[i] * dominantShare(ctx.hosts[i], r.cpu_cores, r.memory_mb);
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        return min === Infinity ? null : { min, max };
+      });
+      return ctx.relative(price[c.row] * dominantShare(c.host, r.cpu_cores, r.memory_mb), range, false);
+    },
+  },
+  scaledFact({ name: 'licensing_cost', category, fact: 'license_cost_per_core_hour', what: 'Software licence price per core-hour on the host', unit: '$/core-h', lo: 0, hi: 0.5, direction: 'lower', weight: 0.04, serves: ['cost'] }),
+  {
+    name: 'energy_cost',
+    category,
+    definition: 'Energy price of the VM\'s cores: (power_max_watts − power_idle_watts) / capacity cores × requested cores × expected CPU use × PUE (default 1.5) × energy_price_per_kwh: $0 → 1, $0.05/h → 0.',
+    inputs: ['power_idle_watts', 'power_max_watts', 'energy_price_per_kwh', 'pue', 'request.cpu_cores'],
+    direction: 'lower',
+    type: 'c',
+    weight: 0.04,
+    serves: ['cost', 'sustainability'],
+    score: (c, ctx) => {
+      const perCore = (ctx.fact(c, 'power_max_watts') - ctx.fact(c, 'power_idle_watts')) / c.host.capacity.cpu_cores;
+      const pue = ctx.fact(c, 'pue');
+      const use = c.request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
+      const dollarsPerHour = (perCore * c.request.resources.cpu_cores * use * (pue === pue ? pue : 1.5) * ctx.fact(c, 'energy_price_per_kwh')) / 1000;
+      return falling(dollarsPerHour, 0, 0.05);
+    },
+  },
+  {
+    name: 'migration_cost',
+    category,
+    definition: 'For a VM that runs somewhere already (soft.sourceHost): staying → 1, same rack 0.8, same zone 0.6, same data centre 0.4, elsewhere 0.1.',
+    inputs: ['soft.sourceHost', 'topology'],
+    direction: 'lower',
+    type: 'cat',
+    weight: 0.06,
+    serves: ['cost', 'performance'],
+    score: (c, ctx) => {
+      const src = c.request.soft?.sourceHost;
+      if (!src) return NaN;
+      if (c.host.id === src) return 1;
+      const from = ctx.memo('source-host', () => ctx.hosts.find((h) => h.id === src));
+      if (!from) return NaN;
+      for (const [level, s] of [['rack', 0.8], ['zone', 0.6], ['datacenter', 0.4]] as const) {
+        const v = topologyValue(c.host, level);
+        if (v !== undefined && v === topologyValue(from, level)) return s;
+      }
+      return 0.1;
+    },
+  },
+  {
+    name: 'image_cached',
+    category,
+    definition: 'The VM\'s image is already on the host (soft.image in fact `cached_images`): 1, else 0 (it must be copied first).',
+    inputs: ['cached_images', 'soft.image'],
+    direction: 'match',
+    type: 'cat',
+    weight: 0.04,
+    serves: ['performance', 'cost'],
+    score: (c) => {
+      const img = c.request.soft?.image;
+      const cached = listFact(c.host.facts, 'cached_images');
+      return !img || !cached ? NaN : cached.has(img.toLowerCase()) ? 1 : 0;
+    },
+  },
+  scaledFact({ name: 'startup_time', category, fact: 'startup_time_s', what: 'Typical time for a VM to boot on the host', unit: 's', lo: 5, hi: 300, direction: 'lower', weight: 0.03, serves: ['performance'] }),
+  {
+    name: 'preferred_node',
+    category,
+    definition: 'NovaCron\'s preferred nodes (soft affinity): 1 on a listed host, 0 elsewhere.',
+    inputs: ['soft.preferredNodes'],
+    direction: 'match',
+    type: 'cat',
+    weight: 0.1,
+    serves: [],
+    score: (c) => {
+      const p = c.request.soft?.preferredNodes;
+      return !p?.length ? NaN : p.includes(c.host.id) ? 1 : 0;
+    },
+  },
+  {
+    name: 'soft_node_affinity',
+    category,
+    definition: 'Weighted share of the preferred label selectors (soft.nodeAffinity) the host matches.',
+    inputs: ['labels', 'soft.nodeAffinity'],
+    direction: 'match',
+    type: 'cat',
+    weight: 0.08,
+    serves: [],
+    score: (c) => {
+      const rules = c.request.soft?.nodeAffinity;
+      if (!rules?.length) return NaN;
+      let hit = 0;
+      let all = 0;
+      for (const { selector, weight } of rules) {
+        all += weight;
+        const v = c.host.labels[selector.key];
+        if (v !== undefined && (!selector.values?.length || selector.values.includes(v))) hit += weight;
+      }
+      return all > 0 ? hit / all : NaN;
+    },
+  },
+  {
+    name: 'soft_vm_anti_affinity',
+    category,
+    definition: 'Share of the VMs and groups the VM prefers to avoid (soft.vmAntiAffinity) that are absent from the host: none present → 1.',
+    inputs: ['vms', 'groups', 'soft.vmAntiAffinity'],
+    direction: 'lower',
+    type: 'c',
+    weight: 0.06,
+    serves: ['performance'],
+    score: (c) => {
+      const avoid = c.request.soft?.vmAntiAffinity;
+      const vms = avoid?.vms ?? [];
+      const groups = avoid?.groups ?? [];
+      const n = vms.length + groups.length;
+      if (!n) return NaN;
+      const present = vms.filter((v) => c.host.vms.has(v)).length + groups.filter((g) => (c.host.groups.get(g) ?? 0) > 0).length;
+      return 1 - present / n;
+    },
+  },
+  {
+    name: 'priority_headroom',
+    category,
+    definition: 'High-priority VMs (soft.priority 1–5) prefer roomy hosts: 1 − (priority − 1) / 4 × mean allocated share of CPU and memory after placement.',
+    inputs: ['soft.priority', 'capacity', 'allocated', 'request'],
+    direction: 'higher',
+    type: 'c',
+    weight: 0.04,
+    serves: ['performance'],
+    score: (c) => {
+      const p = c.request.soft?.priority;
+      return p === undefined ? NaN : clamp01(1 - ((p - 1) / 4) * ((c.cpuAfter + c.memoryAfter) / 2));
+    },
+  },
+  scaledFact({ name: 'monitoring_coverage', category, fact: 'monitoring_coverage', what: 'Share of the host\'s components under monitoring', unit: 'fraction', lo: 0, hi: 1, direction: 'higher', weight: 0.03, serves: ['performance'] }),
+  levelFact({ name: 'automation_level', category, fact: 'automation_level', what: 'How much of the host\'s operation is automated', top: 3, levels: '0 manual, 1 scripted, 2 orchestrated, 3 self-healing', weight: 0.03, serves: ['cost'] }),
+  scaledFact({ name: 'incident_response_time', category, fact: 'incident_response_minutes', what: 'Typical time to respond to an incident at the host\'s site', unit: 'min', lo: 5, hi: 240, direction: 'lower', weight: 0.03, serves: ['performance'] }),
+  levelFact({ name: 'backup_strategy', category, fact: 'backup_level', what: 'Backup of the host\'s storage', top: 3, levels: '0 none, 1 nightly, 2 snapshots, 3 continuous replication', weight: 0.02, serves: ['performance'] }),
+  scaledFact({ name: 'recent_migrations', category, fact: 'migrations_24h', what: 'VM migrations into or out of the host in the last 24 h (churn)', unit: 'count', lo: 0, hi: 20, direction: 'lower', weight: 0.03, serves: ['performance'] }),
+  scaledFact({ name: 'open_alerts', category, fact: 'open_alerts', what: 'Open failure alerts and anomalies on the host', unit: 'count', lo: 0, hi: 5, direction: 'lower', weight: 0.05, serves: ['performance'] }),
+  {
+    name: 'change_freeze',
+    category,
+    definition: 'The host is under a change freeze (fact `change_freeze` true): 0, else 1.',
+    inputs: ['change_freeze'],
+    direction: 'lower',
+    type: 'cat',
+    weight: 0.03,
+    serves: [],
+    score: (c) => {
+      const v = booleanFact(c.host.facts, 'change_freeze');
+      return v !== v ? NaN : 1 - v;
+    },
+  },
+];

@@ -1,0 +1,172 @@
+/** Resource factors: how well the VM's demand fits what the host has left, allocated and measured. */
+import { clamp01, nearTo, type Factor } from '../factor.js';
+import type { Candidate } from '../candidate.js';
+import { categoryFact, listFact, scaledFact } from './build.js';
+
+const category = 'resource' as const;
+
+function headroom(name: string, dim: string, pick: (c: Candidate) => number, weight: number, only?: (c: Candidate) => boolean): Factor {
+  return {
+    name,
+    category,
+    definition: `Share of the host's ${dim} still unallocated after placing the VM: 1 − (allocated + requested) / capacity${only ? '; only when the VM asks for it' : ''}.`,
+    inputs: [`capacity.${dim}`, `allocated.${dim}`, `request.${dim}`],
+    direction: 'higher',
+    type: 'c',
+    weight,
+    serves: ['performance'],
+    score: (c) => (only && !only(c) ? NaN : clamp01(1 - pick(c))),
+  };
+}
+
+function packing(name: string, dim: string, pick: (c: Candidate) => number, weight: number): Factor {
+  return {
+    name,
+    category,
+    definition: `Allocated share of the host's ${dim} after placing the VM, (allocated + requested) / capacity: fuller hosts leave others empty (Kubernetes MostAllocated).`,
+    inputs: [`capacity.${dim}`, `allocated.${dim}`, `request.${dim}`],
+    direction: 'higher',
+    type: 'c',
+    weight,
+    serves: ['efficiency', 'cost', 'sustainability'],
+    score: (c) => clamp01(pick(c)),
+  };
+}
+
+function liveHeadroom(name: string, metric: string, pick: (c: Candidate) => number, weight: number): Factor {
+  return {
+    name,
+    category,
+    definition: `Measured ${metric} after placement, 1 − (live utilisation + the VM's expected use / capacity); needs live telemetry.`,
+    inputs: [metric, 'request'],
+    direction: 'higher',
+    type: 'c',
+    weight,
+    serves: ['performance'],
+    score: (c) => clamp01(1 - pick(c)),
+  };
+}
+
+/** Allocation shares after placement over the dimensions the host offers (cpu, memory, storage). */
+function sharesAfter(c: Candidate): number[] {
+  return [c.cpuAfter, c.memoryAfter, c.storageAfter].filter((x) => x === x);
+}
+
+export const RESOURCE_FACTORS: readonly Factor[] = [
+  headroom('cpu_headroom', 'cpu_cores', (c) => c.cpuAfter, 0.15),
+  headroom('memory_headroom', 'memory_mb', (c) => c.memoryAfter, 0.15),
+  headroom('storage_headroom', 'storage_gb', (c) => c.storageAfter, 0.08),
+  headroom('network_headroom', 'network_mbps', (c) => c.networkAfter, 0.08),
+  headroom('gpu_headroom', 'gpu_count', (c) => c.gpuAfter, 0.05, (c) => c.request.resources.gpu_count > 0),
+  {
+    name: 'gpu_reservation',
+    category,
+    definition: 'Keeps GPU hosts for GPU work: a VM without GPUs scores 1 on a host without GPUs and 0 on a host with them; unavailable for GPU VMs.',
+    inputs: ['capacity.gpu_count', 'request.gpu_count'],
+    direction: 'match',
+    type: 'c',
+    weight: 0.05,
+    serves: ['efficiency', 'cost'],
+    score: (c) => (c.request.resources.gpu_count > 0 ? NaN : c.host.capacity.gpu_count > 0 ? 0 : 1),
+  },
+  packing('cpu_packing', 'cpu_cores', (c) => c.cpuAfter, 0.1),
+  packing('memory_packing', 'memory_mb', (c) => c.memoryAfter, 0.1),
+  {
+    name: 'resource_balance',
+    category,
+    definition: 'Evenness of the allocated shares of CPU, memory and storage after placement: max(0, 1 − std / mean) (the seed engine\'s resource_balance_score).',
+    inputs: ['capacity', 'allocated', 'request'],
+    direction: 'higher',
+    type: 'c',
+    weight: 0.06,
+    serves: ['efficiency'],
+    score: (c) => {
+      const s = sharesAfter(c);
+      if (s.length < 2) return NaN;
+      const mean = s.reduce((a, b) => a + b, 0) / s.length;
+      const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length);
+      return clamp01(1 - sd / (mean + 0.01));
+    },
+  },
+  {
+    name: 'shape_fit',
+    category,
+    definition: 'Cosine similarity between the VM\'s demand (requested / capacity) and the host\'s free resources (free / capacity) over CPU and memory: a VM shaped like the hole fills it.',
+    inputs: ['capacity', 'allocated', 'request'],
+    direction: 'higher',
+    type: 'c',
+    weight: 0.06,
+    serves: ['efficiency'],
+    score: (c) => {
+      const { capacity: cap, allocated: al } = c.host;
+      const r = c.request.resources;
+      const d1 = r.cpu_cores / cap.cpu_cores;
+      const d2 = r.memory_mb / cap.memory_mb;
+      const f1 = (cap.cpu_cores - al.cpu_cores) / cap.cpu_cores;
+      const f2 = (cap.memory_mb - al.memory_mb) / cap.memory_mb;
+      const n = Math.hypot(d1, d2) * Math.hypot(f1, f2);
+      return n > 0 ? clamp01((d1 * f1 + d2 * f2) / n) : NaN;
+    },
+  },
+  {
+    name: 'stranding',
+    category,
+    definition: 'Whether the leftover after placement stays usable: min / max of the free CPU and memory shares (1 when both are used up or left alike, 0 when one is exhausted beside a free other).',
+    inputs: ['capacity', 'allocated', 'request'],
+    direction: 'higher',
+    type: 'c',
+    weight: 0.05,
+    serves: ['efficiency', 'cost'],
+    score: (c) => {
+      const a = clamp01(1 - c.cpuAfter);
+      const b = clamp01(1 - c.memoryAfter);
+      const hi = Math.max(a, b);
+      return hi < 0.02 ? 1 : Math.min(a, b) / hi;
+    },
+  },
+  liveHeadroom('live_cpu_headroom', 'cpu_utilization', (c) => c.liveCpuAfter, 0.1),
+  liveHeadroom('live_memory_headroom', 'memory_utilization', (c) => c.liveMemoryAfter, 0.08),
+  liveHeadroom('live_storage_headroom', 'disk_utilization', (c) => c.liveStorageAfter, 0.03),
+  liveHeadroom('live_network_headroom', 'network_utilization', (c) => c.liveNetworkAfter, 0.05),
+  {
+    name: 'memory_per_core_fit',
+    category,
+    definition: 'How close the host\'s memory per core is to the VM\'s: 1 − |log2(host MB/core ÷ VM MB/core)| / 3 (a factor 8 apart → 0).',
+    inputs: ['capacity.cpu_cores', 'capacity.memory_mb', 'request.cpu_cores', 'request.memory_mb'],
+    direction: 'target',
+    type: 'c',
+    weight: 0.03,
+    serves: ['efficiency'],
+    score: (c) => {
+      const r = c.request.resources;
+      if (!(r.cpu_cores > 0 && r.memory_mb > 0)) return NaN;
+      return nearTo(Math.log2(c.host.capacity.memory_mb / c.host.capacity.cpu_cores / (r.memory_mb / r.cpu_cores)), 0, 3);
+    },
+  },
+  scaledFact({ name: 'cpu_frequency', category, fact: 'cpu_frequency_mhz', what: 'Base clock of the host CPU', unit: 'MHz', lo: 1800, hi: 4000, direction: 'higher', weight: 0.06, serves: ['performance'] }),
+  scaledFact({ name: 'memory_bandwidth', category, fact: 'memory_bandwidth_gbps', what: 'Memory bandwidth of the host', unit: 'GB/s', lo: 20, hi: 300, direction: 'higher', weight: 0.04, serves: ['performance'] }),
+  scaledFact({ name: 'storage_iops', category, fact: 'storage_iops', what: 'Random I/O operations per second the host storage sustains', unit: 'IOPS', lo: 1_000, hi: 500_000, direction: 'higher', log: true, weight: 0.05, serves: ['performance'] }),
+  categoryFact({ name: 'storage_type', category, fact: 'storage_type', what: 'Kind of local storage', scores: { nvme: 1, ssd: 0.7, san: 0.5, nas: 0.4, hdd: 0.2 }, weight: 0.04, serves: ['performance'] }),
+  scaledFact({
+    name: 'gpu_memory', category, fact: 'gpu_memory_gb', what: 'Memory per GPU', unit: 'GB', lo: 8, hi: 80, direction: 'higher', weight: 0.03, serves: ['performance'],
+    only: { when: (c) => c.request.resources.gpu_count > 0, note: 'only for VMs that ask for GPUs' },
+  }),
+  {
+    name: 'hardware_features',
+    category,
+    definition: 'Share of the hardware features the VM wants (soft.hardwareFeatures: avx512, sriov, nvme …) that the host lists in fact `hardware_features`.',
+    inputs: ['hardware_features', 'soft.hardwareFeatures'],
+    direction: 'match',
+    type: 'cat',
+    weight: 0.03,
+    serves: ['performance'],
+    score: (c) => {
+      const want = c.request.soft?.hardwareFeatures;
+      if (!want?.length) return NaN;
+      const have = listFact(c.host.facts, 'hardware_features');
+      if (!have) return NaN;
+      return want.filter((f) => have.has(f.toLowerCase())).length / want.length;
+    },
+  },
+];
+

@@ -1,0 +1,165 @@
+/**
+ * Scores allowed hosts for one request: every catalogue factor per host, weighted by the
+ * objective, a factor unavailable for a host left out of that host's sum with the remaining
+ * weights renormalised (`coverage` says how much weight was left). Each host also gets its scores
+ * under the four Pareto objectives. Scores live in one table (typed arrays, host-major) so ten
+ * thousand hosts cost no garbage; ScoredHost views are built only for the hosts reported.
+ */
+import { makeCandidate, type Candidate } from './candidate.js';
+import { PARETO_OBJECTIVES, type Factor } from './factor.js';
+import { FACTORS } from './factor-catalogue.js';
+import type { InterferencePredictor } from './factor-context.js';
+import { FleetSnapshot, HOST_ONLY, PER_REQUEST } from './fleet-snapshot.js';
+import { objectiveWeights } from './objectives.js';
+import type { PlacementHost, PlacementRequest } from './problem.js';
+
+export interface FactorContribution {
+  name: string;
+  category: Factor['category'];
+  score: number;
+  weight: number;
+  /** (score − mean over candidates) × weight: how much this factor lifted (or sank) the host against the others. */
+  edge: number;
+}
+
+export interface ScoredHost {
+  host: PlacementHost;
+  /** Row in the table. */
+  row: number;
+  /** Weighted score in [0, 1] under the asked objective. */
+  score: number;
+  /** Share of the objective's weight whose factors were available for this host. */
+  coverage: number;
+  /** Score under each Pareto objective (performance, cost, efficiency, sustainability). */
+  objectiveScores: Float64Array;
+  /** Factor scores in catalogue order (NaN = unavailable). */
+  factorScores: Float64Array;
+  candidate: Candidate;
+}
+
+export interface ScoreOptions {
+  /** Factor weights in catalogue order (objectiveWeights / customWeights). */
+  weights: Float64Array;
+  interference?: InterferencePredictor;
+  /** Also score every host under the four Pareto objectives (otherwise `objectives` stays 0). */
+  pareto?: boolean;
+}
+
+const F = FACTORS.length;
+const P = PARETO_OBJECTIVES.length;
+const PARETO_WEIGHTS = PARETO_OBJECTIVES.map((o) => objectiveWeights(o));
+
+export class ScoreTable {
+  /** Rows best first (score descending, then host id). */
+  readonly order: Uint32Array;
+
+  constructor(
+    readonly snapshot: FleetSnapshot,
+    readonly request: PlacementRequest,
+    /** Snapshot row of each table row. */
+    readonly rows: readonly number[],
+    readonly hosts: readonly PlacementHost[],
+    readonly factors: Float64Array,
+    readonly scores: Float64Array,
+    readonly coverage: Float64Array,
+    readonly objectives: Float64Array,
+  ) {
+    const order = Uint32Array.from(hosts, (_, i) => i);
+    order.sort((a, b) => scores[b] - scores[a] || (hosts[a].id < hosts[b].id ? -1 : hosts[a].id > hosts[b].id ? 1 : 0));
+    this.order = order;
+  }
+
+  get size(): number {
+    return this.hosts.length;
+  }
+
+  /** The host at a rank (0 = best). */
+  at(rank: number): ScoredHost {
+    return this.row(this.order[rank]);
+  }
+
+  row(i: number): ScoredHost {
+    return {
+      host: this.hosts[i],
+      row: i,
+      score: this.scores[i],
+      coverage: this.coverage[i],
+      objectiveScores: this.objectives.subarray(i * P, i * P + P),
+      factorScores: this.factors.subarray(i * F, i * F + F),
+      candidate: makeCandidate(this.hosts[i], this.rows[i], this.request, this.snapshot.columns),
+    };
+  }
+
+  /** Per-factor mean over the rows (NaN where no host has it). */
+  means(): Float64Array {
+    const sum = new Float64Array(F);
+    const n = new Float64Array(F);
+    for (let i = 0; i < this.hosts.length; i++) {
+      for (let f = 0; f < F; f++) {
+        const v = this.factors[i * F + f];
+        if (v === v) {
+          sum[f] += v;
+          n[f]++;
+        }
+      }
+    }
+    return sum.map((x, f) => (n[f] ? x / n[f] : NaN));
+  }
+}
+
+/** Weighted mean of row `i`'s available factor scores; writes the covered weight share to `cov[i]` when given. */
+function weighted(factors: Float64Array, i: number, w: Float64Array, cov?: Float64Array): number {
+  let num = 0;
+  let den = 0;
+  const base = i * F;
+  for (let f = 0; f < F; f++) {
+    const s = factors[base + f];
+    if (s !== s) continue;
+    const wf = w[f];
+    num += wf * s;
+    den += wf;
+  }
+  if (cov) cov[i] = den;
+  return den > 0 ? num / den : 0;
+}
+
+/**
+ * Scores the snapshot's hosts at `rows` (already filtered by the hard rules). Host-only factors
+ * come from the snapshot; the rest are computed here.
+ */
+export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], request: PlacementRequest, opts: ScoreOptions): ScoreTable {
+  const n = rows.length;
+  const hosts = rows.map((r) => snapshot.hosts[r]);
+  const ctx = snapshot.context(request, opts.interference, hosts);
+  const perRequest = PER_REQUEST.filter((f) => opts.weights[f] > 0 || opts.pareto);
+  const factors = new Float64Array(n * F);
+  const fixed = snapshot.hostOnlyScores();
+  const k = HOST_ONLY.length;
+  for (let i = 0; i < n; i++) {
+    const base = i * F;
+    const src = rows[i] * k;
+    for (let j = 0; j < k; j++) factors[base + HOST_ONLY[j]] = fixed[src + j];
+    const c = makeCandidate(hosts[i], rows[i], request, snapshot.columns);
+    for (const f of perRequest) factors[base + f] = FACTORS[f].score(c, ctx);
+  }
+  const scores = new Float64Array(n);
+  const coverage = new Float64Array(n);
+  const objectives = new Float64Array(n * P);
+  for (let i = 0; i < n; i++) {
+    scores[i] = weighted(factors, i, opts.weights, coverage);
+    if (opts.pareto) for (let p = 0; p < P; p++) objectives[i * P + p] = weighted(factors, i, PARETO_WEIGHTS[p]);
+  }
+  return new ScoreTable(snapshot, request, rows, hosts, factors, scores, coverage, objectives);
+}
+
+/** The factors that set a host apart, largest |edge| first. */
+export function topFactors(s: ScoredHost, means: Float64Array, weights: Float64Array, k = 5): FactorContribution[] {
+  const out: FactorContribution[] = [];
+  for (let f = 0; f < F; f++) {
+    const v = s.factorScores[f];
+    if (v !== v || weights[f] === 0) continue;
+    out.push({ name: FACTORS[f].name, category: FACTORS[f].category, score: v, weight: weights[f], edge: (v - means[f]) * weights[f] });
+  }
+  out.sort((a, b) => Math.abs(b.edge) - Math.abs(a.edge) || b.weight * b.score - a.weight * a.score);
+  return out.slice(0, k);
+}
