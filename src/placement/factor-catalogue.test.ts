@@ -184,7 +184,7 @@ const CASES: Record<string, Case[]> = {
   current_load: [noFact, fact('cpu_utilization', 0.3, 0.7)],
   load_trend: [noFact, fact('cpu_utilization_trend', 0.025, 0.5)],
   vm_count: [{ host: { vms: Array.from({ length: 16 }, (_, i) => `v${i}`) }, expect: 0.75 }, { host: { vms: Array.from({ length: 32 }, (_, i) => `v${i}`), facts: { max_vms: 64 } }, expect: 0.5 }],
-  hourly_cost_per_core: [noFact, { host: { facts: { cost_per_hour: 3.2 } }, others: [{ facts: { cost_per_hour: 6.4 } }], expect: 1 }, { host: { facts: { cost_per_hour: 6.4 } }, others: [{ facts: { cost_per_hour: 3.2 } }], expect: 0 }],
+  hourly_cost_per_core: [noFact, { host: { facts: { cost_per_hour: 3.2 } }, others: [{ facts: { cost_per_hour: 6.4 } }], expect: 1 }, { host: { facts: { cost_per_hour: 6.4 } }, others: [{ facts: { cost_per_hour: 3.2 } }], expect: 0 }, { host: { facts: { cost_per_hour: 3.3 } }, others: [{ facts: { cost_per_hour: 3.2 } }], expect: 1 - 0.1 / (0.25 * 3.3) }],
   marginal_cost: [noFact, { host: { facts: { cost_per_hour: 3.2 } }, others: [{ facts: { cost_per_hour: 6.4 } }], expect: 1 }, { host: { facts: { cost_per_hour: 3.2 } }, others: [{ capacity: { cpu_cores: 128, memory_mb: 524288 }, facts: { cost_per_hour: 6.4 } }], expect: 0 }],
   licensing_cost: [noFact, fact('license_cost_per_core_hour', 0.25, 0.5)],
   energy_cost: [fact('power_max_watts', 416, NaN), { host: { facts: { power_idle_watts: 64, power_max_watts: 416, energy_price_per_kwh: 0.2 } }, expect: 1 - (11 * 4 * 0.5 * 1.5 * 0.2) / 1000 / 0.05 }],

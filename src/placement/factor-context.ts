@@ -75,15 +75,16 @@ export class FactorContext {
   }
 
   /**
-   * Position of `x` within the compared hosts' range: 1 at the best end. A fleet where every host
-   * has the same value gives 1 (no host is worse).
+   * Position of `x` within the compared hosts' range: 1 at the best end. The scale spans at least
+   * a quarter of the largest magnitude, so hosts that differ by a few per cent are not pushed to
+   * opposite ends (two hosts at $3.20 and $3.30 an hour score 1 and 0.88, not 1 and 0). A fleet
+   * where every host has the same value gives 1. Ordinal scales pass minSpanShare 0.
    */
-  relative(x: number, range: Range | null, higherIsBetter: boolean): number {
+  relative(x: number, range: Range | null, higherIsBetter: boolean, minSpanShare = 0.25): number {
     if (x !== x || !range) return NaN;
-    const span = range.max - range.min;
+    const span = Math.max(range.max - range.min, minSpanShare * Math.max(Math.abs(range.min), Math.abs(range.max)));
     if (!(span > 0)) return 1;
-    const t = (x - range.min) / span;
-    return higherIsBetter ? t : 1 - t;
+    return higherIsBetter ? 1 - (range.max - x) / span : 1 - (x - range.min) / span;
   }
 
   /** Topology values (per level) where the request's soft-affinity peers — VMs and groups — run; null without peers. */

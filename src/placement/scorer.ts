@@ -107,20 +107,33 @@ export class ScoreTable {
   }
 }
 
-/** Weighted mean of row `i`'s available factor scores; writes the covered weight share to `cov[i]` when given. */
-function weighted(factors: Float64Array, i: number, w: Float64Array, cov?: Float64Array): number {
-  let num = 0;
-  let den = 0;
+/**
+ * Weighted means of row `i`'s available factor scores under several weight vectors at once
+ * (`w` holds them interleaved: w[f * k + j] is vector j's weight of factor f), in one pass over
+ * the row; sums[j] gets the mean, sums[k + j] the covered weight.
+ */
+function weightedAll(factors: Float64Array, i: number, w: Float64Array, k: number, sums: Float64Array): void {
+  sums.fill(0);
   const base = i * F;
   for (let f = 0; f < F; f++) {
     const s = factors[base + f];
     if (s !== s) continue;
-    const wf = w[f];
-    num += wf * s;
-    den += wf;
+    const o = f * k;
+    for (let j = 0; j < k; j++) {
+      const wf = w[o + j];
+      sums[j] += wf * s;
+      sums[k + j] += wf;
+    }
   }
-  if (cov) cov[i] = den;
-  return den > 0 ? num / den : 0;
+  for (let j = 0; j < k; j++) sums[j] = sums[k + j] > 0 ? sums[j] / sums[k + j] : 0;
+}
+
+/** The asked weights and, with `pareto`, the four Pareto objectives' weights, interleaved per factor. */
+function interleave(weights: Float64Array, pareto: boolean): Float64Array {
+  const vs = pareto ? [weights, ...PARETO_WEIGHTS] : [weights];
+  const out = new Float64Array(F * vs.length);
+  for (let f = 0; f < F; f++) for (let j = 0; j < vs.length; j++) out[f * vs.length + j] = vs[j][f];
+  return out;
 }
 
 /**
@@ -134,20 +147,25 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   const perRequest = PER_REQUEST.filter((f) => opts.weights[f] > 0 || opts.pareto);
   const factors = new Float64Array(n * F);
   const fixed = snapshot.hostOnlyScores();
-  const k = HOST_ONLY.length;
+  const h = HOST_ONLY.length;
   for (let i = 0; i < n; i++) {
     const base = i * F;
-    const src = rows[i] * k;
-    for (let j = 0; j < k; j++) factors[base + HOST_ONLY[j]] = fixed[src + j];
+    const src = rows[i] * h;
+    for (let j = 0; j < h; j++) factors[base + HOST_ONLY[j]] = fixed[src + j];
     const c = makeCandidate(hosts[i], rows[i], request, snapshot.columns);
     for (const f of perRequest) factors[base + f] = FACTORS[f].score(c, ctx);
   }
   const scores = new Float64Array(n);
   const coverage = new Float64Array(n);
   const objectives = new Float64Array(n * P);
+  const k = opts.pareto ? 1 + P : 1;
+  const w = interleave(opts.weights, !!opts.pareto);
+  const sums = new Float64Array(2 * k);
   for (let i = 0; i < n; i++) {
-    scores[i] = weighted(factors, i, opts.weights, coverage);
-    if (opts.pareto) for (let p = 0; p < P; p++) objectives[i * P + p] = weighted(factors, i, PARETO_WEIGHTS[p]);
+    weightedAll(factors, i, w, k, sums);
+    scores[i] = sums[0];
+    coverage[i] = sums[k];
+    for (let p = 1; p < k; p++) objectives[i * P + p - 1] = sums[p];
   }
   return new ScoreTable(snapshot, request, rows, hosts, factors, scores, coverage, objectives);
 }

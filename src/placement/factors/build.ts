@@ -42,7 +42,7 @@ export function relativeFact(o: Common & { fact: string; what: string; unit: str
   return {
     name: o.name,
     category: o.category,
-    definition: `${o.what}; fact \`${o.fact}\` (${o.unit}) relative to the compared hosts: the ${higher ? 'highest' : 'lowest'} → 1, the ${higher ? 'lowest' : 'highest'} → 0.`,
+    definition: `${o.what}; fact \`${o.fact}\` (${o.unit}) relative to the compared hosts: the ${higher ? 'highest' : 'lowest'} → 1, falling linearly over the hosts' range (at least a quarter of the largest value) to 0 at the ${higher ? 'lowest' : 'highest'}.`,
     inputs: [o.fact],
     direction: o.direction,
     type: o.type ?? 'c',

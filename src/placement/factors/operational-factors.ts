@@ -34,7 +34,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
   {
     name: 'hourly_cost_per_core',
     category,
-    definition: 'Host price per core-hour (fact `cost_per_hour` / capacity cores) relative to the compared hosts: cheapest → 1, dearest → 0.',
+    definition: 'Host price per core-hour (fact `cost_per_hour` / capacity cores) relative to the compared hosts: cheapest → 1, falling linearly over the hosts\' range (at least a quarter of the dearest) to 0 at the dearest.',
     inputs: ['cost_per_hour', 'capacity.cpu_cores'],
     direction: 'lower',
     type: 'c',
@@ -46,7 +46,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
   {
     name: 'marginal_cost',
     category,
-    definition: 'The VM\'s share of the host\'s price, cost_per_hour × its dominant share of CPU or memory, relative to the compared hosts: cheapest → 1.',
+    definition: 'The VM\'s share of the host\'s price, cost_per_hour × its dominant share of CPU or memory, relative to the compared hosts: cheapest → 1, falling linearly over the hosts\' range (at least a quarter of the dearest).',
     inputs: ['cost_per_hour', 'capacity', 'request'],
     direction: 'lower',
     type: 'c',

@@ -114,7 +114,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.04,
     serves: ['performance', 'sustainability'],
     hostOnly: true,
-    score: (c, ctx) => ctx.relative(generationNumber(c.host.facts?.hardware_generation), ctx.range('generation', (h) => generationNumber(h.facts?.hardware_generation)), true),
+    score: (c, ctx) => ctx.relative(generationNumber(c.host.facts?.hardware_generation), ctx.range('generation', (h) => generationNumber(h.facts?.hardware_generation)), true, 0),
   },
   levelFact({ name: 'performance_isolation', category, fact: 'isolation_level', what: 'How strictly the host isolates VMs', top: 3, levels: '0 shared, 1 CPU quotas, 2 pinned cores, 3 dedicated host', weight: 0.03, serves: perf }),
   {
