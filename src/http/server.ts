@@ -1,6 +1,7 @@
 import { AnomalyService, anomalyRoutes, registerAnomalyEnvelope, registerAnomalyJobs, RequestDetector } from '../anomaly/index.js';
 import { FailureService, failureRoutes, registerFailureJobs } from '../failure/index.js';
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
+import { PlacementService, placementRoutes } from '../placement/index.js';
 import type { Platform } from '../platform/platform.js';
 import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
 import { buildApp } from './app.js';
@@ -18,6 +19,7 @@ export interface Engine {
   telemetry: TelemetryService;
   anomaly: AnomalyService;
   failure: FailureService;
+  placement: PlacementService;
   /** Starts background work that needs the migrated database (live anomaly state, timers). */
   start(): Promise<void>;
   /** Stops it, writing queued records and checkpoints; call after in-flight requests finished. */
@@ -30,6 +32,7 @@ export interface Capabilities {
   anomaly: AnomalyService;
   detector: RequestDetector;
   failure: FailureService;
+  placement: PlacementService;
 }
 
 /**
@@ -42,18 +45,19 @@ export function registerCapabilities(platform: Platform): Capabilities {
   const anomaly = new AnomalyService(platform, telemetry);
   const detector = new RequestDetector({ scorer: anomaly.scorer, pipeline: anomaly.pipeline, telemetry, baseThreshold: platform.config.anomalyThreshold });
   const failure = new FailureService(platform, registry);
+  const placement = new PlacementService(platform);
   registerTelemetryJobs(platform, telemetry);
   registerAnomalyJobs(platform, anomaly);
   registerFailureJobs(platform, failure);
   registerModelEnvelope(platform.envelope, registry);
   registerAnomalyEnvelope(platform.envelope, detector);
   platform.envelope.register('health', 'check', async () => ({ data: { ...(await healthReport(platform, registry)) } }), { role: 'viewer' });
-  return { registry, telemetry, anomaly, detector, failure };
+  return { registry, telemetry, anomaly, detector, failure, placement };
 }
 
 /** Wires every capability into one Fastify app over an opened platform. */
 export async function createEngine(platform: Platform): Promise<Engine> {
-  const { registry, telemetry, anomaly, detector, failure } = registerCapabilities(platform);
+  const { registry, telemetry, anomaly, detector, failure, placement } = registerCapabilities(platform);
 
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
@@ -64,6 +68,7 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     keyRoutes(platform),
     anomalyRoutes(platform, anomaly, detector),
     failureRoutes(platform, failure),
+    placementRoutes(platform, placement),
     processRoute(platform),
   ]);
   return {
@@ -73,10 +78,12 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     telemetry,
     anomaly,
     failure,
+    placement,
     start: async () => {
       await anomaly.start();
-      // The failure model loads in the background: start-up does not wait for it.
+      // The failure and interference models load in the background: start-up does not wait for them.
       failure.start();
+      placement.start();
     },
     stop: async () => {
       await failure.stop();

@@ -23,7 +23,8 @@ export function serviceRoutes(platform: Platform, registry: ModelRegistry) {
           status: 'operational',
           services: {
             failure_prediction: Boolean(active[0]),
-            workload_placement: Boolean(active[1]),
+            // Placement is served by hard rules and the factor catalogue, with or without a registered model.
+            workload_placement: true,
             anomaly_detection: Boolean(active[2]),
             resource_optimization: Boolean(active[3]),
           },

@@ -80,7 +80,9 @@ function scoreOf(name: string, c: Case): number {
   const r = request(c);
   const interference = c.interference === undefined ? undefined : (hs: readonly PlacementHost[]) => new Float64Array(hs.length).fill(c.interference!);
   const ctx = snapshot.context(r, interference);
-  return FACTORS[FACTOR_INDEX.get(name)!].score(makeCandidate(h, 0, r, snapshot.columns), ctx);
+  const factor = FACTORS[FACTOR_INDEX.get(name)!];
+  if (factor.appliesTo && !factor.appliesTo(r)) return NaN;
+  return factor.score(makeCandidate(h, 0, r, snapshot.columns), ctx);
 }
 
 const fact = (name: string, value: number | string, expect: number): Case => ({ host: { facts: { [name]: value } }, expect });

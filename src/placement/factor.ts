@@ -6,6 +6,7 @@
  */
 import type { Candidate } from './candidate.js';
 import type { FactorContext } from './factor-context.js';
+import type { PlacementRequest } from './problem.js';
 
 export const FACTOR_CATEGORIES = ['resource', 'performance', 'infrastructure', 'network', 'operational'] as const;
 export type FactorCategory = (typeof FACTOR_CATEGORIES)[number];
@@ -43,6 +44,12 @@ export interface Factor {
    * allocations or its VMs): a fleet snapshot then computes it once for all requests.
    */
   readonly hostOnly?: boolean;
+  /**
+   * Whether the factor concerns this request at all (a GPU factor for a VM without GPUs, a
+   * preference the request does not state). When it does not, it is left out of the score and of
+   * the coverage: coverage measures missing data about hosts, not questions nobody asked.
+   */
+  readonly appliesTo?: (request: PlacementRequest) => boolean;
   /** Score in [0, 1], or NaN when unavailable for this host. */
   score(c: Candidate, ctx: FactorContext): number;
 }

@@ -26,7 +26,8 @@ describe('placement scoring', () => {
       for (let i = 0; i < fleet.length; i++) {
         const c = makeCandidate(fleet[i], i, r, fresh.columns);
         for (let f = 0; f < FACTORS.length; f++) {
-          const want = FACTORS[f].score(c, ctx);
+          const applies = !FACTORS[f].appliesTo || FACTORS[f].appliesTo!(r);
+          const want = applies ? FACTORS[f].score(c, ctx) : NaN;
           const got = table.factors[i * FACTORS.length + f];
           if (Number.isNaN(want)) expect(got, FACTORS[f].name).toBeNaN();
           else expect(got, FACTORS[f].name).toBe(want);
@@ -52,9 +53,16 @@ describe('placement scoring', () => {
         den += w[f];
       }
       expect(table.scores[row]).toBeCloseTo(num / den, 12);
-      expect(table.coverage[row]).toBeCloseTo(den, 12);
+      const applicable = FACTORS.reduce((a, f, i) => a + (!f.appliesTo || f.appliesTo(r) ? w[i] : 0), 0);
+      expect(table.coverage[row]).toBeCloseTo(den / applicable, 12);
     }
     expect(table.coverage[1]).toBeLessThan(table.coverage[0]);
+    expect(table.coverage[0]).toBeGreaterThan(0.95); // the synthetic host has every fact; no interference model here
+    // A request stating no preferences: the preference factors do not apply, so they do not lower coverage.
+    const plain = { id: 'p', resources: r.resources, groups: [] };
+    const t2 = scoreHosts(snapshot, [0], plain, { weights: w });
+    expect(t2.coverage[0]).toBeGreaterThan(0.95);
+    expect(t2.factors[FACTOR_INDEX.get('preferred_node')!]).toBeNaN();
     expect(table.scores[1]).toBeGreaterThan(0);
   });
 

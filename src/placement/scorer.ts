@@ -28,7 +28,7 @@ export interface ScoredHost {
   row: number;
   /** Weighted score in [0, 1] under the asked objective. */
   score: number;
-  /** Share of the objective's weight whose factors were available for this host. */
+  /** Share of the weight of the factors that apply to the request whose inputs this host had. */
   coverage: number;
   /** Score under each Pareto objective (performance, cost, efficiency, sustainability). */
   objectiveScores: Float64Array;
@@ -144,14 +144,23 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   const n = rows.length;
   const hosts = rows.map((r) => snapshot.hosts[r]);
   const ctx = snapshot.context(request, opts.interference, hosts);
-  const perRequest = PER_REQUEST.filter((f) => opts.weights[f] > 0 || opts.pareto);
-  const factors = new Float64Array(n * F);
+  const applies = FACTORS.map((f) => !f.appliesTo || f.appliesTo(request));
+  const perRequest = PER_REQUEST.filter((f) => applies[f] && (opts.weights[f] > 0 || opts.pareto));
+  const staticIdx = HOST_ONLY.map((f) => (applies[f] ? f : -1));
+  let applicableWeight = 0;
+  for (let f = 0; f < F; f++) if (applies[f]) applicableWeight += opts.weights[f];
+  // Unset cells (factors not applicable to the request) stay NaN: left out of every sum.
+  const factors = new Float64Array(n * F).fill(NaN);
   const fixed = snapshot.hostOnlyScores();
   const h = HOST_ONLY.length;
   for (let i = 0; i < n; i++) {
     const base = i * F;
     const src = rows[i] * h;
-    for (let j = 0; j < h; j++) factors[base + HOST_ONLY[j]] = fixed[src + j];
+    for (let j = 0; j < h; j++) {
+      const f = staticIdx[j];
+      if (f >= 0) factors[base + f] = fixed[src + j];
+      else factors[base + HOST_ONLY[j]] = NaN;
+    }
     const c = makeCandidate(hosts[i], rows[i], request, snapshot.columns);
     for (const f of perRequest) factors[base + f] = FACTORS[f].score(c, ctx);
   }
@@ -164,7 +173,7 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   for (let i = 0; i < n; i++) {
     weightedAll(factors, i, w, k, sums);
     scores[i] = sums[0];
-    coverage[i] = sums[k];
+    coverage[i] = applicableWeight > 0 ? Math.min(1, sums[k] / applicableWeight) : 0;
     for (let p = 1; p < k; p++) objectives[i * P + p - 1] = sums[p];
   }
   return new ScoreTable(snapshot, request, rows, hosts, factors, scores, coverage, objectives);

@@ -3,7 +3,7 @@
  * a numeric fact on a fixed scale, a numeric fact against the other candidates, an ordinal level,
  * a categorical value with a score per value.
  */
-import type { Candidate } from '../candidate.js';
+import type { PlacementRequest } from '../problem.js';
 import { falling, numericFact, rising, textFact, type Factor, type FactorCategory, type FactorType, type Objective } from '../factor.js';
 
 type Serves = readonly Exclude<Objective, 'balanced'>[];
@@ -16,7 +16,7 @@ interface Common {
 }
 
 /** A numeric fact scaled linearly between two documented bounds (clamped). */
-export function scaledFact(o: Common & { fact: string; what: string; unit: string; lo: number; hi: number; direction: 'higher' | 'lower'; log?: boolean; type?: FactorType; only?: { when: (c: Candidate) => boolean; note: string } }): Factor {
+export function scaledFact(o: Common & { fact: string; what: string; unit: string; lo: number; hi: number; direction: 'higher' | 'lower'; log?: boolean; type?: FactorType; only?: { when: (r: PlacementRequest) => boolean; note: string } }): Factor {
   const { lo, hi, log, only } = o;
   const tx = log ? (x: number) => (x > 0 ? Math.log10(x) : NaN) : (x: number) => x;
   const [a, b] = [tx(lo), tx(hi)];
@@ -31,8 +31,9 @@ export function scaledFact(o: Common & { fact: string; what: string; unit: strin
     type: o.type ?? 'c',
     weight: o.weight,
     serves: o.serves,
-    hostOnly: only ? undefined : true,
-    score: only ? (c) => (only.when(c) ? scale(numericFact(c.host.facts, o.fact)) : NaN) : (c) => scale(numericFact(c.host.facts, o.fact)),
+    hostOnly: true,
+    appliesTo: only?.when,
+    score: (c) => scale(numericFact(c.host.facts, o.fact)),
   };
 }
 

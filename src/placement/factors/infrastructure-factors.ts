@@ -111,6 +111,7 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: ['performance'],
+    appliesTo: (r) => r.groups.length > 0,
     score: (c, ctx) => {
       const fd = c.host.failureDomain;
       const groups = c.request.groups;

@@ -32,6 +32,7 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.08,
     serves: perf,
+    appliesTo: (r) => !!(r.soft?.vmAffinity?.vms?.length || r.soft?.vmAffinity?.groups?.length),
     score: (c, ctx) => {
       const peers = ctx.peerLocations();
       if (!peers) return NaN;
@@ -51,6 +52,7 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.06,
     serves: perf,
+    appliesTo: (r) => !!r.soft?.dataLocation,
     score: (c) => {
       const at = c.request.soft?.dataLocation;
       if (!at) return NaN;
@@ -70,6 +72,7 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.04,
     serves: perf,
+    appliesTo: (r) => !!r.soft?.loadBalancerPool,
     score: (c) => {
       const pool = c.request.soft?.loadBalancerPool;
       const pools = listFact(c.host.facts, 'lb_pools');

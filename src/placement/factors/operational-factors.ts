@@ -95,6 +95,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.06,
     serves: ['cost', 'performance'],
+    appliesTo: (r) => !!r.soft?.sourceHost,
     score: (c, ctx) => {
       const src = c.request.soft?.sourceHost;
       if (!src) return NaN;
@@ -117,6 +118,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.04,
     serves: ['performance', 'cost'],
+    appliesTo: (r) => !!r.soft?.image,
     score: (c) => {
       const img = c.request.soft?.image;
       const cached = listFact(c.host.facts, 'cached_images');
@@ -133,6 +135,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.1,
     serves: [],
+    appliesTo: (r) => !!r.soft?.preferredNodes?.length,
     score: (c) => {
       const p = c.request.soft?.preferredNodes;
       return !p?.length ? NaN : p.includes(c.host.id) ? 1 : 0;
@@ -147,6 +150,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.08,
     serves: [],
+    appliesTo: (r) => !!r.soft?.nodeAffinity?.length,
     score: (c) => {
       const rules = c.request.soft?.nodeAffinity;
       if (!rules?.length) return NaN;
@@ -169,6 +173,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.06,
     serves: ['performance'],
+    appliesTo: (r) => !!(r.soft?.vmAntiAffinity?.vms?.length || r.soft?.vmAntiAffinity?.groups?.length),
     score: (c) => {
       const avoid = c.request.soft?.vmAntiAffinity;
       const vms = avoid?.vms ?? [];
@@ -188,6 +193,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.04,
     serves: ['performance'],
+    appliesTo: (r) => r.soft?.priority !== undefined,
     score: (c) => {
       const p = c.request.soft?.priority;
       return p === undefined ? NaN : clamp01(1 - ((p - 1) / 4) * ((c.cpuAfter + c.memoryAfter) / 2));

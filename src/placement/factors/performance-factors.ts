@@ -50,6 +50,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: perf,
+    appliesTo: (r) => !!r.soft?.workloadType,
     score: (c) => {
       const type = c.request.soft?.workloadType;
       const mix = c.host.workloadMix;
@@ -126,6 +127,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: perf,
+    appliesTo: (r) => r.soft?.slaAvailability !== undefined,
     score: (c, ctx) => {
       const sla = c.request.soft?.slaAvailability;
       const a = ctx.fact(c, 'host_availability');
@@ -142,6 +144,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: perf,
+    appliesTo: (r) => r.soft?.latencySensitivity !== undefined,
     score: (c) => {
       const s = c.request.soft?.latencySensitivity;
       return s === undefined ? NaN : clamp01(1 - s * c.liveCpuAfter);
@@ -156,6 +159,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.04,
     serves: perf,
+    appliesTo: (r) => r.soft?.burstability !== undefined,
     score: (c) => {
       const b = c.request.soft?.burstability;
       if (b === undefined) return NaN;
@@ -172,6 +176,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'ord',
     weight: 0.04,
     serves: ['performance', 'cost'],
+    appliesTo: (r) => r.soft?.priority !== undefined,
     score: (c, ctx) => {
       const p = c.request.soft?.priority;
       const t = ctx.fact(c, 'qos_tier');
@@ -188,6 +193,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.02,
     serves: perf,
+    appliesTo: (r) => !!r.soft?.hypervisor,
     score: (c) => {
       const want = c.request.soft?.hypervisor;
       const have = textFact(c.host.facts, 'hypervisor_type');

@@ -1,11 +1,12 @@
 /** Resource factors: how well the VM's demand fits what the host has left, allocated and measured. */
 import { clamp01, nearTo, type Factor } from '../factor.js';
 import type { Candidate } from '../candidate.js';
+import type { PlacementRequest } from '../problem.js';
 import { categoryFact, listFact, scaledFact } from './build.js';
 
 const category = 'resource' as const;
 
-function headroom(name: string, dim: string, pick: (c: Candidate) => number, weight: number, only?: (c: Candidate) => boolean): Factor {
+function headroom(name: string, dim: string, pick: (c: Candidate) => number, weight: number, only?: (r: PlacementRequest) => boolean): Factor {
   return {
     name,
     category,
@@ -15,7 +16,8 @@ function headroom(name: string, dim: string, pick: (c: Candidate) => number, wei
     type: 'c',
     weight,
     serves: ['performance'],
-    score: (c) => (only && !only(c) ? NaN : clamp01(1 - pick(c))),
+    appliesTo: only,
+    score: (c) => clamp01(1 - pick(c)),
   };
 }
 
@@ -57,7 +59,7 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
   headroom('memory_headroom', 'memory_mb', (c) => c.memoryAfter, 0.15),
   headroom('storage_headroom', 'storage_gb', (c) => c.storageAfter, 0.08),
   headroom('network_headroom', 'network_mbps', (c) => c.networkAfter, 0.08),
-  headroom('gpu_headroom', 'gpu_count', (c) => c.gpuAfter, 0.05, (c) => c.request.resources.gpu_count > 0),
+  headroom('gpu_headroom', 'gpu_count', (c) => c.gpuAfter, 0.05, (r) => r.resources.gpu_count > 0),
   {
     name: 'gpu_reservation',
     category,
@@ -67,6 +69,7 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: ['efficiency', 'cost'],
+    appliesTo: (r) => r.resources.gpu_count === 0,
     score: (c) => (c.request.resources.gpu_count > 0 ? NaN : c.host.capacity.gpu_count > 0 ? 0 : 1),
   },
   packing('cpu_packing', 'cpu_cores', (c) => c.cpuAfter, 0.1),
@@ -137,6 +140,7 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.03,
     serves: ['efficiency'],
+    appliesTo: (r) => r.resources.cpu_cores > 0 && r.resources.memory_mb > 0,
     score: (c) => {
       const r = c.request.resources;
       if (!(r.cpu_cores > 0 && r.memory_mb > 0)) return NaN;
@@ -149,7 +153,7 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
   categoryFact({ name: 'storage_type', category, fact: 'storage_type', what: 'Kind of local storage', scores: { nvme: 1, ssd: 0.7, san: 0.5, nas: 0.4, hdd: 0.2 }, weight: 0.04, serves: ['performance'] }),
   scaledFact({
     name: 'gpu_memory', category, fact: 'gpu_memory_gb', what: 'Memory per GPU', unit: 'GB', lo: 8, hi: 80, direction: 'higher', weight: 0.03, serves: ['performance'],
-    only: { when: (c) => c.request.resources.gpu_count > 0, note: 'only for VMs that ask for GPUs' },
+    only: { when: (r) => r.resources.gpu_count > 0, note: 'only for VMs that ask for GPUs' },
   }),
   {
     name: 'hardware_features',
@@ -160,6 +164,7 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.03,
     serves: ['performance'],
+    appliesTo: (r) => !!r.soft?.hardwareFeatures?.length,
     score: (c) => {
       const want = c.request.soft?.hardwareFeatures;
       if (!want?.length) return NaN;
