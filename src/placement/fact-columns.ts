@@ -3,11 +3,17 @@
  * parsed once per snapshot: per-request factors read a column by row instead of looking a string
  * key up in every host's facts on every request.
  */
-import { numericFact } from './factor.js';
+import { numericFact, textFact } from './factor.js';
+import { listFact } from './factors/build.js';
 import type { PlacementHost } from './problem.js';
 
 export class FactColumns {
   private readonly columns = new Map<string, Float64Array>();
+  private readonly lists = new Map<string, (Set<string> | undefined)[]>();
+  private readonly texts = new Map<string, (string | undefined)[]>();
+  private vmIndex?: Map<string, number>;
+  private groupIndex?: Map<string, number[]>;
+  private mixTotals?: Float64Array;
 
   constructor(readonly hosts: readonly PlacementHost[]) {}
 
@@ -16,6 +22,63 @@ export class FactColumns {
     if (!col) {
       col = Float64Array.from(this.hosts, (h) => numericFact(h.facts, key));
       this.columns.set(key, col);
+    }
+    return col;
+  }
+
+  /** Row of the host running each VM. */
+  vmRows(): Map<string, number> {
+    if (!this.vmIndex) {
+      this.vmIndex = new Map();
+      this.hosts.forEach((h, i) => {
+        for (const v of h.vms) this.vmIndex!.set(v, i);
+      });
+    }
+    return this.vmIndex;
+  }
+
+  /** Rows of the hosts running at least one member of each group. */
+  groupRows(): Map<string, number[]> {
+    if (!this.groupIndex) {
+      this.groupIndex = new Map();
+      this.hosts.forEach((h, i) => {
+        for (const [g, n] of h.groups) {
+          if (n <= 0) continue;
+          let rows = this.groupIndex!.get(g);
+          if (!rows) this.groupIndex!.set(g, (rows = []));
+          rows.push(i);
+        }
+      });
+    }
+    return this.groupIndex;
+  }
+
+  /** VMs per host by the workload mix (0 without a mix). */
+  workloadTotals(): Float64Array {
+    this.mixTotals ??= Float64Array.from(this.hosts, (h) => {
+      let all = 0;
+      for (const n of h.workloadMix?.values() ?? []) all += n;
+      return all;
+    });
+    return this.mixTotals;
+  }
+
+  /** A categorical fact per host, lower-cased, undefined where absent. */
+  text(key: string): (string | undefined)[] {
+    let col = this.texts.get(key);
+    if (!col) {
+      col = this.hosts.map((h) => textFact(h.facts, key));
+      this.texts.set(key, col);
+    }
+    return col;
+  }
+
+  /** A list fact (comma- or space-separated) per host as a set, undefined where absent. */
+  list(key: string): (Set<string> | undefined)[] {
+    let col = this.lists.get(key);
+    if (!col) {
+      col = this.hosts.map((h) => listFact(h.facts, key));
+      this.lists.set(key, col);
     }
     return col;
   }

@@ -31,14 +31,18 @@ export class FactorContext {
   private readonly predictInterference?: InterferencePredictor;
   /** The hosts being scored (interference is predicted for these only). */
   private readonly scored: readonly PlacementHost[];
+  /** Their rows in the fleet. */
+  private readonly scoredRows: readonly number[];
+  private interferenceRows?: Float64Array;
 
-  constructor(o: { request: PlacementRequest; hosts: readonly PlacementHost[]; columns: FactColumns; now: number; interference?: InterferencePredictor; scored?: readonly PlacementHost[] }) {
+  constructor(o: { request: PlacementRequest; hosts: readonly PlacementHost[]; columns: FactColumns; now: number; interference?: InterferencePredictor; scored?: readonly PlacementHost[]; scoredRows?: readonly number[] }) {
     this.request = o.request;
     this.hosts = o.hosts;
     this.columns = o.columns;
     this.now = o.now;
     this.predictInterference = o.interference;
     this.scored = o.scored ?? o.hosts;
+    this.scoredRows = o.scoredRows ?? (o.scored ? o.scored.map((h) => o.hosts.indexOf(h)) : o.hosts.map((_, i) => i));
   }
 
   /** A numeric fact of the candidate's host (NaN when absent), from the fleet's columns. */
@@ -91,12 +95,17 @@ export class FactorContext {
   peerLocations(): Map<TopologyKey, Set<string>> | null {
     if (this.peerIndex) return this.peerIndex.size ? this.peerIndex : null;
     const aff = this.request.soft?.vmAffinity;
-    const vms = aff?.vms ?? [];
-    const groups = aff?.groups ?? [];
     this.peerIndex = new Map();
-    if (!vms.length && !groups.length) return null;
-    for (const h of this.hosts) {
-      if (!vms.some((v) => h.vms.has(v)) && !groups.some((g) => (h.groups.get(g) ?? 0) > 0)) continue;
+    const rows = new Set<number>();
+    const vmRows = this.columns.vmRows();
+    for (const v of aff?.vms ?? []) {
+      const row = vmRows.get(v);
+      if (row !== undefined) rows.add(row);
+    }
+    const groupRows = this.columns.groupRows();
+    for (const g of aff?.groups ?? []) for (const row of groupRows.get(g) ?? []) rows.add(row);
+    for (const row of rows) {
+      const h = this.hosts[row];
       for (const level of LEVELS) {
         const v = topologyValue(h, level);
         if (v === undefined) continue;
@@ -106,6 +115,17 @@ export class FactorContext {
       }
     }
     return this.peerIndex.size ? this.peerIndex : null;
+  }
+
+  /** Predicted slowdown of the request per fleet row (NaN for rows not scored, or without a model). */
+  interferenceByRow(): Float64Array {
+    if (this.interferenceRows) return this.interferenceRows;
+    const out = new Float64Array(this.hosts.length).fill(NaN);
+    if (this.predictInterference && this.scored.length) {
+      const pred = this.predictInterference(this.scored, this.request);
+      for (let i = 0; i < this.scoredRows.length; i++) out[this.scoredRows[i]] = pred[i];
+    }
+    return (this.interferenceRows = out);
   }
 
   /** The predicted slowdown of the request on a host, NaN without a model. */

@@ -14,6 +14,17 @@ import { emptyResources, type PlacementHost, type PlacementRequest } from './pro
 /** Catalogue indices of the host-only factors and of the rest. */
 export const HOST_ONLY = FACTORS.flatMap((f, i) => (f.hostOnly ? [i] : []));
 export const PER_REQUEST = FACTORS.flatMap((f, i) => (f.hostOnly ? [] : [i]));
+/** Host-only factors that apply to every request: their weighted sums can be kept per snapshot. */
+export const ALWAYS_STATIC = HOST_ONLY.filter((f) => !FACTORS[f].appliesTo);
+
+/** Weighted sum of a host's always-applicable host-only factors and the weight they covered. */
+export interface StaticSums {
+  num: Float64Array;
+  den: Float64Array;
+}
+
+/** Position of each host-only factor in HOST_ONLY (−1 for the others). */
+const HOST_ONLY_POSITION = Int32Array.from(FACTORS, (_, f) => HOST_ONLY.indexOf(f));
 
 const NO_REQUEST: PlacementRequest = { id: '', resources: emptyResources(), groups: [] };
 
@@ -21,6 +32,7 @@ export class FleetSnapshot {
   readonly checker: ConstraintChecker;
   readonly columns: FactColumns;
   private staticScores?: Float64Array;
+  private readonly sums = new WeakMap<Float64Array, StaticSums>();
 
   constructor(
     readonly hosts: readonly PlacementHost[],
@@ -30,21 +42,54 @@ export class FleetSnapshot {
     this.columns = new FactColumns(hosts);
   }
 
-  /** Host-only factor scores, host-major: row h holds HOST_ONLY.length scores. Computed on first use. */
+  /** Host-only factor scores, factor-major: HOST_ONLY[j]'s score of host h at j * hosts + h. Computed on first use. */
   hostOnlyScores(): Float64Array {
     if (this.staticScores) return this.staticScores;
-    const k = HOST_ONLY.length;
-    const out = new Float64Array(this.hosts.length * k);
+    const n = this.hosts.length;
+    const out = new Float64Array(n * HOST_ONLY.length);
     const ctx = this.context(NO_REQUEST);
-    for (let h = 0; h < this.hosts.length; h++) {
-      const c = makeCandidate(this.hosts[h], h, NO_REQUEST, this.columns);
-      for (let j = 0; j < k; j++) out[h * k + j] = FACTORS[HOST_ONLY[j]].score(c, ctx);
+    const candidates = this.hosts.map((h, i) => makeCandidate(h, i, NO_REQUEST, this.columns));
+    for (let j = 0; j < HOST_ONLY.length; j++) {
+      const factor = FACTORS[HOST_ONLY[j]];
+      for (let h = 0; h < n; h++) out[j * n + h] = factor.score(candidates[h], ctx);
     }
     return (this.staticScores = out);
   }
 
+  /** Host-only score of catalogue factor f for host `row` (f must be host-only). */
+  hostOnlyScore(f: number, row: number): number {
+    return this.hostOnlyScores()[HOST_ONLY_POSITION[f] * this.hosts.length + row];
+  }
+
+  /**
+   * Per host, the weighted sum of the always-applicable host-only factors under `weights`, and
+   * the weight that had data; kept per weight vector (the objectives' vectors are shared), so a
+   * request adds only its own factors.
+   */
+  staticSums(weights: Float64Array): StaticSums {
+    let out = this.sums.get(weights);
+    if (out) return out;
+    const n = this.hosts.length;
+    const fixed = this.hostOnlyScores();
+    const num = new Float64Array(n);
+    const den = new Float64Array(n);
+    for (const f of ALWAYS_STATIC) {
+      const wf = weights[f];
+      if (!(wf > 0)) continue;
+      const col = HOST_ONLY_POSITION[f] * n;
+      for (let h = 0; h < n; h++) {
+        const v = fixed[col + h];
+        if (v !== v) continue;
+        num[h] += wf * v;
+        den[h] += wf;
+      }
+    }
+    this.sums.set(weights, (out = { num, den }));
+    return out;
+  }
+
   /** A factor context for one request over this fleet. */
-  context(request: PlacementRequest, interference?: InterferencePredictor, scored?: readonly PlacementHost[]): FactorContext {
-    return new FactorContext({ request, hosts: this.hosts, columns: this.columns, now: this.now, interference, scored });
+  context(request: PlacementRequest, interference?: InterferencePredictor, scored?: readonly PlacementHost[], scoredRows?: readonly number[]): FactorContext {
+    return new FactorContext({ request, hosts: this.hosts, columns: this.columns, now: this.now, interference, scored, scoredRows });
   }
 }

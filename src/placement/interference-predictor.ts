@@ -133,9 +133,12 @@ export function colocationState(h: PlacementHost): HostColocationState | null {
 /** Builds the predictor the scorer calls once per request with the hosts it scores. */
 export function interferencePredictor(model: InterferenceModel): InterferencePredictor {
   const states = new WeakMap<PlacementHost, HostColocationState | null>();
+  // One feature buffer reused across requests (grown when a fleet is larger): tens of thousands of
+  // rows per request would otherwise be megabytes of garbage each time.
+  let rows = new Float64Array(0);
   return (hosts: readonly PlacementHost[], request: PlacementRequest): Float64Array => {
     const vm = { workloadClass: workloadClassOf(request.soft?.workloadType), vcpus: Math.max(1, request.resources.cpu_cores) };
-    const rows = new Float64Array(hosts.length * NUM_INTERFERENCE_FEATURES);
+    if (rows.length < hosts.length * NUM_INTERFERENCE_FEATURES) rows = new Float64Array(hosts.length * NUM_INTERFERENCE_FEATURES);
     const known: number[] = [];
     for (let i = 0; i < hosts.length; i++) {
       let s = states.get(hosts[i]);

@@ -13,22 +13,23 @@ import { explain } from './explanations.js';
 const NOW = Date.UTC(2026, 0, 1);
 
 describe('placement scoring', () => {
-  it('scores from the snapshot equal every factor computed afresh for the request (host-only flags are honest)', () => {
+  it('scores from the snapshot and the prepared fast paths equal every factor computed afresh (host-only flags and prepare() are honest)', () => {
     const fleet = syntheticFleet(60, 11, NOW);
     const snapshot = new FleetSnapshot(fleet, NOW);
     const rng = new Random(5);
     for (let k = 0; k < 20; k++) {
       const r = syntheticRequest(rng, k, fleet.length);
       const rows = fleet.map((_, i) => i);
-      const table = scoreHosts(snapshot, rows, r, { weights: objectiveWeights('balanced') });
+      const fake = (hs: readonly { capacity: { cpu_cores: number } }[]) => Float64Array.from(hs, (h) => h.capacity.cpu_cores / 300);
+      const table = scoreHosts(snapshot, rows, r, { weights: objectiveWeights('balanced'), interference: fake });
       const fresh = new FleetSnapshot(fleet, NOW);
-      const ctx = fresh.context(r);
+      const ctx = fresh.context(r, fake);
       for (let i = 0; i < fleet.length; i++) {
         const c = makeCandidate(fleet[i], i, r, fresh.columns);
         for (let f = 0; f < FACTORS.length; f++) {
           const applies = !FACTORS[f].appliesTo || FACTORS[f].appliesTo!(r);
           const want = applies ? FACTORS[f].score(c, ctx) : NaN;
-          const got = table.factors[i * FACTORS.length + f];
+          const got = table.factor(i, f);
           if (Number.isNaN(want)) expect(got, FACTORS[f].name).toBeNaN();
           else expect(got, FACTORS[f].name).toBe(want);
         }
@@ -47,7 +48,7 @@ describe('placement scoring', () => {
       let num = 0;
       let den = 0;
       for (let f = 0; f < FACTORS.length; f++) {
-        const s = table.factors[row * FACTORS.length + f];
+        const s = table.factor(row, f);
         if (Number.isNaN(s)) continue;
         num += w[f] * s;
         den += w[f];
@@ -62,7 +63,7 @@ describe('placement scoring', () => {
     const plain = { id: 'p', resources: r.resources, groups: [] };
     const t2 = scoreHosts(snapshot, [0], plain, { weights: w });
     expect(t2.coverage[0]).toBeGreaterThan(0.95);
-    expect(t2.factors[FACTOR_INDEX.get('preferred_node')!]).toBeNaN();
+    expect(t2.factor(0, FACTOR_INDEX.get('preferred_node')!)).toBeNaN();
     expect(table.scores[1]).toBeGreaterThan(0);
   });
 

@@ -5,11 +5,11 @@
  * under the four Pareto objectives. Scores live in one table (typed arrays, host-major) so ten
  * thousand hosts cost no garbage; ScoredHost views are built only for the hosts reported.
  */
-import { makeCandidate, type Candidate } from './candidate.js';
+import { CandidateCursor, liveColumns, makeCandidate, type Candidate } from './candidate.js';
 import { PARETO_OBJECTIVES, type Factor } from './factor.js';
 import { FACTORS } from './factor-catalogue.js';
 import type { InterferencePredictor } from './factor-context.js';
-import { FleetSnapshot, HOST_ONLY, PER_REQUEST } from './fleet-snapshot.js';
+import { ALWAYS_STATIC, FleetSnapshot } from './fleet-snapshot.js';
 import { objectiveWeights } from './objectives.js';
 import type { PlacementHost, PlacementRequest } from './problem.js';
 
@@ -49,6 +49,11 @@ const F = FACTORS.length;
 const P = PARETO_OBJECTIVES.length;
 const PARETO_WEIGHTS = PARETO_OBJECTIVES.map((o) => objectiveWeights(o));
 
+/**
+ * The scores of one request's allowed hosts. Factor scores are stored factor-major (column f of
+ * row i at f * size + i): every pass — filling a factor, weighting it, averaging it — then walks
+ * memory in order, which at ten thousand hosts is most of the speed.
+ */
 export class ScoreTable {
   /** Rows best first (score descending, then host id). */
   readonly order: Uint32Array;
@@ -59,9 +64,13 @@ export class ScoreTable {
     /** Snapshot row of each table row. */
     readonly rows: readonly number[],
     readonly hosts: readonly PlacementHost[],
-    readonly factors: Float64Array,
+    /** Column of each catalogue factor in `columns`, −1 where the snapshot holds it, −2 where it was not computed. */
+    private readonly columnOf: Int32Array,
+    /** Factor-major: columns[c * size + i]. */
+    private readonly columns: Float64Array,
     readonly scores: Float64Array,
     readonly coverage: Float64Array,
+    /** Host-major: objectives[i * 4 + p] (performance, cost, efficiency, sustainability); zero unless scored with `pareto`. */
     readonly objectives: Float64Array,
   ) {
     const order = Uint32Array.from(hosts, (_, i) => i);
@@ -71,6 +80,13 @@ export class ScoreTable {
 
   get size(): number {
     return this.hosts.length;
+  }
+
+  /** Factor f's score of row i (NaN: unavailable, not applicable or not weighed). */
+  factor(i: number, f: number): number {
+    const c = this.columnOf[f];
+    if (c >= 0) return this.columns[c * this.hosts.length + i];
+    return c === -1 ? this.snapshot.hostOnlyScore(f, this.rows[i]) : NaN;
   }
 
   /** The host at a rank (0 = best). */
@@ -85,98 +101,111 @@ export class ScoreTable {
       score: this.scores[i],
       coverage: this.coverage[i],
       objectiveScores: this.objectives.subarray(i * P, i * P + P),
-      factorScores: this.factors.subarray(i * F, i * F + F),
+      factorScores: Float64Array.from({ length: F }, (_, f) => this.factor(i, f)),
       candidate: makeCandidate(this.hosts[i], this.rows[i], this.request, this.snapshot.columns),
     };
   }
 
   /** Per-factor mean over the rows (NaN where no host has it). */
   means(): Float64Array {
-    const sum = new Float64Array(F);
-    const n = new Float64Array(F);
-    for (let i = 0; i < this.hosts.length; i++) {
-      for (let f = 0; f < F; f++) {
-        const v = this.factors[i * F + f];
+    const n = this.hosts.length;
+    const out = new Float64Array(F);
+    for (let f = 0; f < F; f++) {
+      let sum = 0;
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const v = this.factor(i, f);
         if (v === v) {
-          sum[f] += v;
-          n[f]++;
+          sum += v;
+          k++;
         }
       }
+      out[f] = k ? sum / k : NaN;
     }
-    return sum.map((x, f) => (n[f] ? x / n[f] : NaN));
+    return out;
   }
 }
 
 /**
- * Weighted means of row `i`'s available factor scores under several weight vectors at once
- * (`w` holds them interleaved: w[f * k + j] is vector j's weight of factor f), in one pass over
- * the row; sums[j] gets the mean, sums[k + j] the covered weight.
- */
-function weightedAll(factors: Float64Array, i: number, w: Float64Array, k: number, sums: Float64Array): void {
-  sums.fill(0);
-  const base = i * F;
-  for (let f = 0; f < F; f++) {
-    const s = factors[base + f];
-    if (s !== s) continue;
-    const o = f * k;
-    for (let j = 0; j < k; j++) {
-      const wf = w[o + j];
-      sums[j] += wf * s;
-      sums[k + j] += wf;
-    }
-  }
-  for (let j = 0; j < k; j++) sums[j] = sums[k + j] > 0 ? sums[j] / sums[k + j] : 0;
-}
-
-/** The asked weights and, with `pareto`, the four Pareto objectives' weights, interleaved per factor. */
-function interleave(weights: Float64Array, pareto: boolean): Float64Array {
-  const vs = pareto ? [weights, ...PARETO_WEIGHTS] : [weights];
-  const out = new Float64Array(F * vs.length);
-  for (let f = 0; f < F; f++) for (let j = 0; j < vs.length; j++) out[f * vs.length + j] = vs[j][f];
-  return out;
-}
-
-/**
- * Scores the snapshot's hosts at `rows` (already filtered by the hard rules). Host-only factors
- * come from the snapshot; the rest are computed here.
+ * Scores the snapshot's hosts at `rows` (already filtered by the hard rules). The always-applicable
+ * host-only factors arrive as per-host weighted sums kept by the snapshot; this adds the factors
+ * that depend on the request (each through its prepared fast path when it has one) and the
+ * host-only ones that apply to some requests only.
  */
 export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], request: PlacementRequest, opts: ScoreOptions): ScoreTable {
   const n = rows.length;
   const hosts = rows.map((r) => snapshot.hosts[r]);
-  const ctx = snapshot.context(request, opts.interference, hosts);
+  const ctx = snapshot.context(request, opts.interference, hosts, rows);
   const applies = FACTORS.map((f) => !f.appliesTo || f.appliesTo(request));
-  const perRequest = PER_REQUEST.filter((f) => applies[f] && (opts.weights[f] > 0 || opts.pareto));
-  const staticIdx = HOST_ONLY.map((f) => (applies[f] ? f : -1));
+  const vectors = opts.pareto ? [opts.weights, ...PARETO_WEIGHTS] : [opts.weights];
+  const k = vectors.length;
+  // Start from the snapshot's sums of the always-applicable host-only factors.
+  const num = new Float64Array(k * n);
+  const den = new Float64Array(k * n);
+  for (let v = 0; v < k; v++) {
+    const s = snapshot.staticSums(vectors[v]);
+    for (let i = 0; i < n; i++) {
+      num[v * n + i] = s.num[rows[i]];
+      den[v * n + i] = s.den[rows[i]];
+    }
+  }
+  const columnOf = new Int32Array(F).fill(-2);
+  for (const f of ALWAYS_STATIC) columnOf[f] = -1;
+  const computed = FACTORS.flatMap((f, i) => (columnOf[i] === -1 || !applies[i] || !vectors.some((w) => w[i] > 0) ? [] : [i]));
+  computed.forEach((f, c) => (columnOf[f] = c));
+  const columns = new Float64Array(computed.length * n);
+  const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
+  // Fill: host-only columns are copied from the snapshot; the per-request ones are computed host
+  // by host (each host's objects are read once while hot in cache, which at ten thousand hosts
+  // beats walking the whole fleet once per factor).
+  const perRequest: { col: number; fn: (c: Candidate) => number }[] = [];
+  for (let c = 0; c < computed.length; c++) {
+    const f = computed[c];
+    const factor = FACTORS[f];
+    if (factor.hostOnly) {
+      for (let i = 0; i < n; i++) columns[c * n + i] = snapshot.hostOnlyScore(f, rows[i]);
+    } else {
+      perRequest.push({ col: c * n, fn: factor.prepare ? factor.prepare(ctx) : (x: Candidate) => factor.score(x, ctx) });
+    }
+  }
+  const m = perRequest.length;
+  for (let i = 0; i < n; i++) {
+    cursor.moveTo(i);
+    for (let j = 0; j < m; j++) {
+      const p = perRequest[j];
+      columns[p.col + i] = p.fn(cursor);
+    }
+  }
+  // Weigh: column by column, in memory order.
+  for (let c = 0; c < computed.length; c++) {
+    const f = computed[c];
+    const col = c * n;
+    for (let v = 0; v < k; v++) {
+      const wf = vectors[v][f];
+      if (!(wf > 0)) continue;
+      const o = v * n;
+      for (let i = 0; i < n; i++) {
+        const s = columns[col + i];
+        if (s !== s) continue;
+        num[o + i] += wf * s;
+        den[o + i] += wf;
+      }
+    }
+  }
   let applicableWeight = 0;
   for (let f = 0; f < F; f++) if (applies[f]) applicableWeight += opts.weights[f];
-  // Unset cells (factors not applicable to the request) stay NaN: left out of every sum.
-  const factors = new Float64Array(n * F).fill(NaN);
-  const fixed = snapshot.hostOnlyScores();
-  const h = HOST_ONLY.length;
-  for (let i = 0; i < n; i++) {
-    const base = i * F;
-    const src = rows[i] * h;
-    for (let j = 0; j < h; j++) {
-      const f = staticIdx[j];
-      if (f >= 0) factors[base + f] = fixed[src + j];
-      else factors[base + HOST_ONLY[j]] = NaN;
-    }
-    const c = makeCandidate(hosts[i], rows[i], request, snapshot.columns);
-    for (const f of perRequest) factors[base + f] = FACTORS[f].score(c, ctx);
-  }
   const scores = new Float64Array(n);
   const coverage = new Float64Array(n);
   const objectives = new Float64Array(n * P);
-  const k = opts.pareto ? 1 + P : 1;
-  const w = interleave(opts.weights, !!opts.pareto);
-  const sums = new Float64Array(2 * k);
   for (let i = 0; i < n; i++) {
-    weightedAll(factors, i, w, k, sums);
-    scores[i] = sums[0];
-    coverage[i] = applicableWeight > 0 ? Math.min(1, sums[k] / applicableWeight) : 0;
-    for (let p = 1; p < k; p++) objectives[i * P + p - 1] = sums[p];
+    scores[i] = den[i] > 0 ? num[i] / den[i] : 0;
+    coverage[i] = applicableWeight > 0 ? Math.min(1, den[i] / applicableWeight) : 0;
+    for (let v = 1; v < k; v++) {
+      const o = v * n + i;
+      objectives[i * P + v - 1] = den[o] > 0 ? num[o] / den[o] : 0;
+    }
   }
-  return new ScoreTable(snapshot, request, rows, hosts, factors, scores, coverage, objectives);
+  return new ScoreTable(snapshot, request, rows, hosts, columnOf, columns, scores, coverage, objectives);
 }
 
 /** The factors that set a host apart, largest |edge| first. */

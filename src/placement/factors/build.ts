@@ -3,6 +3,8 @@
  * a numeric fact on a fixed scale, a numeric fact against the other candidates, an ordinal level,
  * a categorical value with a score per value.
  */
+import type { Candidate } from '../candidate.js';
+import type { FactorContext } from '../factor-context.js';
 import type { PlacementRequest } from '../problem.js';
 import { falling, numericFact, rising, textFact, type Factor, type FactorCategory, type FactorType, type Objective } from '../factor.js';
 
@@ -102,4 +104,12 @@ export function listFact(facts: Readonly<Record<string, number | string>> | unde
   const set = t === undefined ? undefined : new Set(t.split(/[\s,]+/).filter(Boolean));
   lists.set(key, set);
   return set;
+}
+
+/**
+ * A per-request factor written once as its prepared form: `prepare` is the fast path, and `score`
+ * runs the same prepared function (built once per request context).
+ */
+export function preparedOnly(key: string, prepare: (ctx: FactorContext) => (c: Candidate) => number): Pick<Factor, 'prepare' | 'score'> {
+  return { prepare, score: (c, ctx) => ctx.memo(`prepared:${key}`, () => prepare(ctx))(c) };
 }

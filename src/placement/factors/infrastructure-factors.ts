@@ -1,6 +1,6 @@
 /** Infrastructure factors: the reliability, energy and safety of the host and its site. */
 import { clamp01, falling, numericFact, rising, type Factor } from '../factor.js';
-import { levelFact, scaledFact } from './build.js';
+import { levelFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'infrastructure' as const;
 
@@ -49,6 +49,7 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.06,
     serves: ['efficiency', 'sustainability', 'cost'],
+    hostOnly: true,
     score: (c) => (c.host.vms.size > 0 || c.host.allocated.cpu_cores > 0 || c.host.allocated.memory_mb > 0 ? 1 : 0),
   },
   scaledFact({ name: 'carbon_intensity', category, fact: 'carbon_intensity_g_per_kwh', what: 'Carbon intensity of the site\'s electricity', unit: 'gCO2/kWh', lo: 0, hi: 800, direction: 'lower', weight: 0.08, serves: ['sustainability'] }),
@@ -112,22 +113,23 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     weight: 0.05,
     serves: ['performance'],
     appliesTo: (r) => r.groups.length > 0,
-    score: (c, ctx) => {
-      const fd = c.host.failureDomain;
-      const groups = c.request.groups;
-      if (fd === undefined || groups.length === 0) return NaN;
-      const index = ctx.memo('failure-domain-members', () => {
-        const perDomain = new Map<string, number>();
-        let total = 0;
-        for (const h of ctx.hosts) {
-          let n = 0;
-          for (const g of groups) n += h.groups.get(g) ?? 0;
+    ...preparedOnly('failure_domain_spread', (ctx) => {
+      const groups = ctx.request.groups;
+      const perDomain = new Map<string, number>();
+      let total = 0;
+      const groupRows = ctx.columns.groupRows();
+      for (const g of groups) {
+        for (const row of groupRows.get(g) ?? []) {
+          const h = ctx.hosts[row];
+          const n = h.groups.get(g) ?? 0;
           total += n;
           if (h.failureDomain !== undefined) perDomain.set(h.failureDomain, (perDomain.get(h.failureDomain) ?? 0) + n);
         }
-        return { perDomain, total };
-      });
-      return 1 - (index.perDomain.get(fd) ?? 0) / (index.total + 1);
-    },
+      }
+      return (c) => {
+        const fd = c.host.failureDomain;
+        return fd === undefined || groups.length === 0 ? NaN : 1 - (perDomain.get(fd) ?? 0) / (total + 1);
+      };
+    }),
   },
 ];

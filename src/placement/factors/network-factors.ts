@@ -1,7 +1,7 @@
 /** Network factors: the path between the VM, its users, its data and its peers. */
 import type { Factor } from '../factor.js';
 import { topologyValue } from '../problem.js';
-import { levelFact, listFact, scaledFact } from './build.js';
+import { levelFact, listFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'network' as const;
 const perf = ['performance'] as const;
@@ -33,15 +33,22 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     weight: 0.08,
     serves: perf,
     appliesTo: (r) => !!(r.soft?.vmAffinity?.vms?.length || r.soft?.vmAffinity?.groups?.length),
-    score: (c, ctx) => {
+    ...preparedOnly('peer_proximity', (ctx) => {
       const peers = ctx.peerLocations();
-      if (!peers) return NaN;
-      for (const [level, s] of PROXIMITY) {
-        const v = topologyValue(c.host, level);
-        if (v !== undefined && peers.get(level)?.has(v)) return s;
-      }
-      return 0;
-    },
+      if (!peers) return () => NaN;
+      const levels = PROXIMITY.map(([level]) => level);
+      const scores = PROXIMITY.map(([, s]) => s);
+      const sets = levels.map((l) => peers.get(l));
+      return (c) => {
+        for (let k = 0; k < levels.length; k++) {
+          const set = sets[k];
+          if (set === undefined) continue;
+          const v = topologyValue(c.host, levels[k]);
+          if (v !== undefined && set.has(v)) return scores[k];
+        }
+        return 0;
+      };
+    }),
   },
   {
     name: 'data_locality',
@@ -73,6 +80,14 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     weight: 0.04,
     serves: perf,
     appliesTo: (r) => !!r.soft?.loadBalancerPool,
+    prepare: (ctx) => {
+      const pool = ctx.request.soft?.loadBalancerPool?.toLowerCase();
+      const lists = ctx.columns.list('lb_pools');
+      return (c) => {
+        const pools = lists[c.row];
+        return !pool || !pools ? NaN : pools.has(pool) ? 1 : 0;
+      };
+    },
     score: (c) => {
       const pool = c.request.soft?.loadBalancerPool;
       const pools = listFact(c.host.facts, 'lb_pools');

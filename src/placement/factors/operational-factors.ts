@@ -2,7 +2,7 @@
 import { DEFAULT_EXPECTED_CPU } from '../candidate.js';
 import { booleanFact, clamp01, falling, numericFact, type Factor } from '../factor.js';
 import { topologyValue, type PlacementHost } from '../problem.js';
-import { levelFact, listFact, scaledFact } from './build.js';
+import { levelFact, listFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'operational' as const;
 
@@ -26,6 +26,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.05,
     serves: ['performance'],
+    hostOnly: true,
     score: (c, ctx) => {
       const max = ctx.fact(c, 'max_vms');
       return falling(c.host.vms.size, 0, max > 0 ? max : 64);
@@ -52,21 +53,19 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.08,
     serves: ['cost'],
-    score: (c, ctx) => {
-      const r = c.request.resources;
+    ...preparedOnly('marginal_cost', (ctx) => {
+      const r = ctx.request.resources;
       const price = ctx.columns.numeric('cost_per_hour');
-      const range = ctx.memo('marginal-cost', () => {
-        let min = Infinity;
-        let max = -Infinity;
-        for (let i = 0; i < ctx.hosts.length; i++) {
-          const v = price[i] * dominantShare(ctx.hosts[i], r.cpu_cores, r.memory_mb);
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
-        return min === Infinity ? null : { min, max };
-      });
-      return ctx.relative(price[c.row] * dominantShare(c.host, r.cpu_cores, r.memory_mb), range, false);
-    },
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < ctx.hosts.length; i++) {
+        const v = price[i] * dominantShare(ctx.hosts[i], r.cpu_cores, r.memory_mb);
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      const range = min === Infinity ? null : { min, max };
+      return (c) => ctx.relative(price[c.row] * dominantShare(c.host, r.cpu_cores, r.memory_mb), range, false);
+    }),
   },
   scaledFact({ name: 'licensing_cost', category, fact: 'license_cost_per_core_hour', what: 'Software licence price per core-hour on the host', unit: '$/core-h', lo: 0, hi: 0.5, direction: 'lower', weight: 0.04, serves: ['cost'] }),
   {
@@ -78,13 +77,20 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.04,
     serves: ['cost', 'sustainability'],
-    score: (c, ctx) => {
-      const perCore = (ctx.fact(c, 'power_max_watts') - ctx.fact(c, 'power_idle_watts')) / c.host.capacity.cpu_cores;
-      const pue = ctx.fact(c, 'pue');
-      const use = c.request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
-      const dollarsPerHour = (perCore * c.request.resources.cpu_cores * use * (pue === pue ? pue : 1.5) * ctx.fact(c, 'energy_price_per_kwh')) / 1000;
-      return falling(dollarsPerHour, 0, 0.05);
-    },
+    ...preparedOnly('energy_cost', (ctx) => {
+      const max = ctx.columns.numeric('power_max_watts');
+      const idle = ctx.columns.numeric('power_idle_watts');
+      const pueCol = ctx.columns.numeric('pue');
+      const price = ctx.columns.numeric('energy_price_per_kwh');
+      const use = ctx.request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
+      const cores = ctx.request.resources.cpu_cores;
+      return (c) => {
+        const i = c.row;
+        const perCore = (max[i] - idle[i]) / c.host.capacity.cpu_cores;
+        const pue = pueCol[i];
+        return falling((perCore * cores * use * (pue === pue ? pue : 1.5) * price[i]) / 1000, 0, 0.05);
+      };
+    }),
   },
   {
     name: 'migration_cost',
@@ -96,18 +102,20 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     weight: 0.06,
     serves: ['cost', 'performance'],
     appliesTo: (r) => !!r.soft?.sourceHost,
-    score: (c, ctx) => {
-      const src = c.request.soft?.sourceHost;
-      if (!src) return NaN;
-      if (c.host.id === src) return 1;
-      const from = ctx.memo('source-host', () => ctx.hosts.find((h) => h.id === src));
-      if (!from) return NaN;
-      for (const [level, s] of [['rack', 0.8], ['zone', 0.6], ['datacenter', 0.4]] as const) {
-        const v = topologyValue(c.host, level);
-        if (v !== undefined && v === topologyValue(from, level)) return s;
-      }
-      return 0.1;
-    },
+    ...preparedOnly('migration_cost', (ctx) => {
+      const src = ctx.request.soft?.sourceHost;
+      const from = src ? ctx.hosts.find((h) => h.id === src) : undefined;
+      return (c) => {
+        if (!src) return NaN;
+        if (c.host.id === src) return 1;
+        if (!from) return NaN;
+        for (const [level, s] of [['rack', 0.8], ['zone', 0.6], ['datacenter', 0.4]] as const) {
+          const v = topologyValue(c.host, level);
+          if (v !== undefined && v === topologyValue(from, level)) return s;
+        }
+        return 0.1;
+      };
+    }),
   },
   {
     name: 'image_cached',
@@ -119,6 +127,14 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     weight: 0.04,
     serves: ['performance', 'cost'],
     appliesTo: (r) => !!r.soft?.image,
+    prepare: (ctx) => {
+      const img = ctx.request.soft?.image?.toLowerCase();
+      const lists = ctx.columns.list('cached_images');
+      return (c) => {
+        const cached = lists[c.row];
+        return !img || !cached ? NaN : cached.has(img) ? 1 : 0;
+      };
+    },
     score: (c) => {
       const img = c.request.soft?.image;
       const cached = listFact(c.host.facts, 'cached_images');
@@ -174,15 +190,19 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     weight: 0.06,
     serves: ['performance'],
     appliesTo: (r) => !!(r.soft?.vmAntiAffinity?.vms?.length || r.soft?.vmAntiAffinity?.groups?.length),
-    score: (c) => {
-      const avoid = c.request.soft?.vmAntiAffinity;
+    ...preparedOnly('soft_vm_anti_affinity', (ctx) => {
+      const avoid = ctx.request.soft?.vmAntiAffinity;
       const vms = avoid?.vms ?? [];
       const groups = avoid?.groups ?? [];
       const n = vms.length + groups.length;
-      if (!n) return NaN;
-      const present = vms.filter((v) => c.host.vms.has(v)).length + groups.filter((g) => (c.host.groups.get(g) ?? 0) > 0).length;
-      return 1 - present / n;
-    },
+      return (c) => {
+        if (!n) return NaN;
+        let present = 0;
+        for (const v of vms) if (c.host.vms.has(v)) present++;
+        for (const g of groups) if ((c.host.groups.get(g) ?? 0) > 0) present++;
+        return 1 - present / n;
+      };
+    }),
   },
   {
     name: 'priority_headroom',
@@ -214,6 +234,7 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.03,
     serves: [],
+    hostOnly: true,
     score: (c) => {
       const v = booleanFact(c.host.facts, 'change_freeze');
       return v !== v ? NaN : 1 - v;

@@ -1,6 +1,6 @@
 /** Performance factors: how fast and how steadily the VM will run on the host. */
 import { clamp01, numericFact, rising, textFact, type Factor } from '../factor.js';
-import { levelFact, relativeFact, scaledFact } from './build.js';
+import { levelFact, preparedOnly, relativeFact, scaledFact } from './build.js';
 
 const category = 'performance' as const;
 const perf = ['performance'] as const;
@@ -28,6 +28,10 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.12,
     serves: perf,
+    prepare: (ctx) => {
+      const slowdown = ctx.interferenceByRow();
+      return (c) => clamp01(1 - slowdown[c.row] / 0.5);
+    },
     score: (c, ctx) => clamp01(1 - ctx.interferenceOn(c.host) / 0.5),
   },
   scaledFact({ name: 'historical_cpu_performance', category, fact: 'cpu_performance_score', what: 'Measured CPU performance of the host relative to its nominal (1 = as specified)', unit: 'score', lo: 0, hi: 1, direction: 'higher', weight: 0.06, serves: perf }),
@@ -51,14 +55,16 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.05,
     serves: perf,
     appliesTo: (r) => !!r.soft?.workloadType,
-    score: (c) => {
-      const type = c.request.soft?.workloadType;
-      const mix = c.host.workloadMix;
-      if (!type || !mix) return NaN;
-      let all = 0;
-      for (const n of mix.values()) all += n;
-      return all === 0 ? 1 : 1 - (mix.get(type) ?? 0) / all;
-    },
+    ...preparedOnly('workload_similarity', (ctx) => {
+      const type = ctx.request.soft?.workloadType;
+      const totals = ctx.columns.workloadTotals();
+      return (c) => {
+        const mix = c.host.workloadMix;
+        if (!type || !mix) return NaN;
+        const all = totals[c.row];
+        return all === 0 ? 1 : 1 - (mix.get(type) ?? 0) / all;
+      };
+    }),
   },
   {
     name: 'noisy_neighbours',
@@ -69,6 +75,7 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.04,
     serves: perf,
+    hostOnly: true,
     score: (c) => {
       const mix = c.host.workloadMix;
       if (!mix) return NaN;
@@ -86,6 +93,14 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.03,
     serves: perf,
+    prepare: (ctx) => {
+      const col = ctx.columns.numeric('numa_node_cores');
+      return (c) => {
+        const n = col[c.row];
+        const r = c.request.resources.cpu_cores;
+        return n !== n || !(n > 0) ? NaN : r <= n ? 1 : n / r;
+      };
+    },
     score: (c, ctx) => {
       const n = ctx.fact(c, 'numa_node_cores');
       const r = c.request.resources.cpu_cores;
@@ -128,6 +143,14 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.05,
     serves: perf,
     appliesTo: (r) => r.soft?.slaAvailability !== undefined,
+    prepare: (ctx) => {
+      const sla = ctx.request.soft?.slaAvailability;
+      const col = ctx.columns.numeric('host_availability');
+      return (c) => {
+        const a = col[c.row];
+        return sla === undefined || a !== a ? NaN : clamp01(1 - Math.max(0, nines(sla) - nines(a)));
+      };
+    },
     score: (c, ctx) => {
       const sla = c.request.soft?.slaAvailability;
       const a = ctx.fact(c, 'host_availability');
@@ -177,6 +200,15 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.04,
     serves: ['performance', 'cost'],
     appliesTo: (r) => r.soft?.priority !== undefined,
+    prepare: (ctx) => {
+      const p = ctx.request.soft?.priority;
+      const col = ctx.columns.numeric('qos_tier');
+      return (c) => {
+        const t = col[c.row];
+        if (p === undefined || t !== t) return NaN;
+        return clamp01(t >= p ? 1 - (t - p) / 8 : 1 - (p - t) / 4);
+      };
+    },
     score: (c, ctx) => {
       const p = c.request.soft?.priority;
       const t = ctx.fact(c, 'qos_tier');
@@ -194,6 +226,14 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.02,
     serves: perf,
     appliesTo: (r) => !!r.soft?.hypervisor,
+    prepare: (ctx) => {
+      const want = ctx.request.soft?.hypervisor?.toLowerCase();
+      const col = ctx.columns.text('hypervisor_type');
+      return (c) => {
+        const have = col[c.row];
+        return !want || have === undefined ? NaN : have === want ? 1 : 0;
+      };
+    },
     score: (c) => {
       const want = c.request.soft?.hypervisor;
       const have = textFact(c.host.facts, 'hypervisor_type');

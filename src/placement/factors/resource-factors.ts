@@ -165,6 +165,17 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     weight: 0.03,
     serves: ['performance'],
     appliesTo: (r) => !!r.soft?.hardwareFeatures?.length,
+    prepare: (ctx) => {
+      const want = (ctx.request.soft?.hardwareFeatures ?? []).map((f) => f.toLowerCase());
+      const lists = ctx.columns.list('hardware_features');
+      return (c) => {
+        const have = lists[c.row];
+        if (!want.length || !have) return NaN;
+        let k = 0;
+        for (const f of want) if (have.has(f)) k++;
+        return k / want.length;
+      };
+    },
     score: (c) => {
       const want = c.request.soft?.hardwareFeatures;
       if (!want?.length) return NaN;
