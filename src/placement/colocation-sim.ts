@@ -47,6 +47,7 @@
  * n samples of a smaller one.
  */
 import { Random, matrix, type Matrix } from '../ml/core/index.js';
+import { weightedIndex } from '../sim/index.js';
 import {
   NUM_INTERFERENCE_FEATURES,
   NUM_WORKLOAD_CLASSES,
@@ -152,16 +153,7 @@ function streamSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function pick(rng: Random, weights: readonly number[]): number {
-  let total = 0;
-  for (const w of weights) total += w;
-  let x = rng.float() * total;
-  for (let i = 0; i < weights.length; i++) {
-    x -= weights[i];
-    if (x < 0) return i;
-  }
-  return weights.length - 1;
-}
+
 
 const logNormal = (rng: Random, sigma: number) => Math.exp(sigma * rng.normal());
 
@@ -214,7 +206,7 @@ interface Hardware {
 }
 
 function drawHardware(rng: Random): Hardware {
-  const g = pick(rng, GENERATIONS.map((x) => x.weight));
+  const g = weightedIndex(rng, GENERATIONS.map((x) => x.weight));
   const gen = GENERATIONS[g];
   const cores = gen.cores[rng.int(gen.cores.length)];
   // Some hosts run with memory channels partly populated.
@@ -234,7 +226,7 @@ function drawHardware(rng: Random): Hardware {
 
 /** Target vCPUs per logical thread: idle, light, medium, heavy, oversubscribed. */
 function drawAllocation(rng: Random): number {
-  const band = pick(rng, [0.08, 0.3, 0.35, 0.2, 0.07]);
+  const band = weightedIndex(rng, [0.08, 0.3, 0.35, 0.2, 0.07]);
   switch (band) {
     case 0:
       return 0;
@@ -339,8 +331,8 @@ export function simulateColocationSample(seed: number, index: number, noise: Col
   const vms: VmDraw[] = [];
   let allocated = 0;
   while (allocated < target && vms.length < MAX_NEIGHBOURS) {
-    const v = VCPU_SIZES[pick(rng, VCPU_WEIGHTS)];
-    vms.push(drawVm(rng, pick(rng, weights), v, 0.2 * obs));
+    const v = VCPU_SIZES[weightedIndex(rng, VCPU_WEIGHTS)];
+    vms.push(drawVm(rng, weightedIndex(rng, weights), v, 0.2 * obs));
     allocated += v;
   }
 
@@ -382,8 +374,8 @@ export function simulateColocationSample(seed: number, index: number, noise: Col
   };
 
   // The incoming VM: its class's time shares and miss ratio, perturbed for this VM.
-  const cls = pick(rng, CLASS_WEIGHTS);
-  const vcpus = Math.min(VCPU_SIZES[pick(rng, VCPU_WEIGHTS)], threads);
+  const cls = weightedIndex(rng, CLASS_WEIGHTS);
+  const vcpus = Math.min(VCPU_SIZES[weightedIndex(rng, VCPU_WEIGHTS)], threads);
   const x = drawVm(rng, cls, vcpus, 0);
   const raw = CAT[cls].timeShare.map((f) => f * logNormal(rng, 0.3));
   const sum = raw.reduce((a, b) => a + b, 0);

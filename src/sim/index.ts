@@ -5,7 +5,7 @@ export { HOST_METRICS, VM_METRICS } from './metric-set.js';
 export { bodySamples, type SimIngestBody, type SimSeries, type TelemetryBlock } from './telemetry-stream.js';
 export type { SimInventory } from './inventory.js';
 export type { TimedEvent } from './operational-events.js';
-export type { LogNormalMinutes } from './random-draws.js';
+export { weightedIndex, type LogNormalMinutes } from './random-draws.js';
 export { exportSimulation, type ExportOptions, type ExportSummary } from './export-simulation.js';
 export { EngineClient, EngineRequestError, type EngineClientOptions } from './engine-client.js';
 export { SimulationWriter, OUTPUT_FILES } from './output-files.js';
