@@ -153,8 +153,6 @@ function streamSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-
-
 const logNormal = (rng: Random, sigma: number) => Math.exp(sigma * rng.normal());
 
 /** Response-time stretch of a many-server queue at utilisation rho: flat, then steep; a throughput share once overloaded. */
