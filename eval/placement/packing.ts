@@ -5,6 +5,8 @@
  */
 import { ConstraintChecker } from '../../src/placement/constraints.js';
 import { placeBatch, verifyAssignment, type BatchOptions } from '../../src/placement/batch-placement.js';
+import { FleetSnapshot } from '../../src/placement/fleet-snapshot.js';
+import { place } from '../../src/placement/placement-engine.js';
 import type { PlacementHost, PlacementRequest } from '../../src/placement/problem.js';
 import { STEP_S, type VmTrace } from './bitbrains.js';
 
@@ -93,14 +95,36 @@ export function incompatibilityBound(ds: readonly VmDemand[], hostCores: number,
   return best;
 }
 
-export type Method = 'ours' | 'ffd' | 'least_allocated' | 'most_allocated';
-export const METHODS: readonly Method[] = ['ours', 'ffd', 'least_allocated', 'most_allocated'];
+export type Method = 'ours' | 'ffd' | 'least_allocated' | 'most_allocated' | 'scorer_efficiency' | 'scorer_balanced';
+export const METHODS: readonly Method[] = ['ours', 'ffd', 'least_allocated', 'most_allocated', 'scorer_efficiency', 'scorer_balanced'];
 export const METHOD_LABEL: Record<Method, string> = {
   ours: 'ours: batch, minimize_hosts + local search',
   ffd: 'first-fit decreasing (plain)',
   least_allocated: 'kube LeastAllocated, arrival order',
   most_allocated: 'kube MostAllocated, arrival order',
+  scorer_efficiency: 'ours one at a time: 104 factors, efficiency',
+  scorer_balanced: 'ours one at a time: 104 factors, balanced',
 };
+
+/**
+ * The online path (what POST /api/v1/placement/optimize does per VM): each VM in arrival order
+ * goes to the recommendation of the factor scorer under the objective, on the fleet as it stands.
+ */
+export function scorerOneByOne(hosts: readonly PlacementHost[], requests: readonly PlacementRequest[], objective: 'efficiency' | 'balanced', now: number): Map<string, string | null> {
+  const fleet = hosts.map((h) => ({ ...h, allocated: { ...h.allocated }, vms: new Set(h.vms), groups: new Map(h.groups) }));
+  const out = new Map<string, string | null>();
+  for (const r of requests) {
+    const d = place(new FleetSnapshot(fleet, now), r, { objective });
+    const best = d.recommended ? fleet.find((h) => h.id === d.recommended!.host.id)! : null;
+    out.set(r.id, best ? best.id : null);
+    if (!best) continue;
+    best.allocated.cpu_cores += r.resources.cpu_cores;
+    best.allocated.memory_mb += r.resources.memory_mb;
+    best.vms.add(r.id);
+    for (const g of new Set([...r.groups, ...(r.spread ?? []).map((x) => x.group)])) best.groups.set(g, (best.groups.get(g) ?? 0) + 1);
+  }
+  return out;
+}
 
 export interface PackingOutcome {
   method: Method;
@@ -158,6 +182,8 @@ export function pack(method: Method, hosts: readonly PlacementHost[], requests: 
     const r = placeBatch(hosts, requests, method === 'ours' ? { goal: 'minimize_hosts', now, ...opts } : { goal: 'minimize_hosts', algorithm: 'ffd', sizeMeasure: 'sum', localSearch: false, now, ...opts });
     assignment = r.assignment;
     if (method === 'ours') detail = `${r.summary.algorithm}/${r.summary.sizeMeasure}, local search emptied ${r.summary.localSearch.hostsEmptied} host(s) (${r.summary.localSearch.moves} moves)`;
+  } else if (method === 'scorer_efficiency' || method === 'scorer_balanced') {
+    assignment = scorerOneByOne(hosts, requests, method === 'scorer_efficiency' ? 'efficiency' : 'balanced', now);
   } else {
     assignment = kubeScoring(hosts, requests, method === 'least_allocated' ? 'least' : 'most', now);
   }
