@@ -14,6 +14,9 @@ export class FactColumns {
   private vmIndex?: Map<string, number>;
   private groupIndex?: Map<string, number[]>;
   private mixTotals?: Float64Array;
+  private readonly memberships = new Map<string, Uint8Array>();
+  private readonly mixCounts = new Map<string, Float64Array>();
+  private idRanks?: Uint32Array;
 
   constructor(readonly hosts: readonly PlacementHost[]) {}
 
@@ -51,6 +54,39 @@ export class FactColumns {
       });
     }
     return this.groupIndex;
+  }
+
+  /** 1 where the host's list fact `key` contains `value` (lower-cased), else 0; kept per (key, value). */
+  membership(key: string, value: string): Uint8Array {
+    const v = value.toLowerCase();
+    const id = `${key}\u0000${v}`;
+    let col = this.memberships.get(id);
+    if (!col) {
+      const lists = this.list(key);
+      col = Uint8Array.from(lists, (set) => (set?.has(v) ? 1 : 0));
+      this.memberships.set(id, col);
+    }
+    return col;
+  }
+
+  /** Running VMs of a workload type per host (from the workload mix). */
+  mixCount(type: string): Float64Array {
+    let col = this.mixCounts.get(type);
+    if (!col) {
+      col = Float64Array.from(this.hosts, (h) => h.workloadMix?.get(type) ?? 0);
+      this.mixCounts.set(type, col);
+    }
+    return col;
+  }
+
+  /** Each host's rank in id order (ties in score are broken by id without comparing strings). */
+  idRank(): Uint32Array {
+    if (!this.idRanks) {
+      const order = this.hosts.map((h, i) => i).sort((a, b) => (this.hosts[a].id < this.hosts[b].id ? -1 : this.hosts[a].id > this.hosts[b].id ? 1 : 0));
+      this.idRanks = new Uint32Array(this.hosts.length);
+      order.forEach((row, rank) => (this.idRanks![row] = rank));
+    }
+    return this.idRanks;
   }
 
   /** VMs per host by the workload mix (0 without a mix). */

@@ -56,6 +56,12 @@ export class FleetSnapshot {
     return (this.staticScores = out);
   }
 
+  /** Host-only scores of catalogue factor f for every host, by row (f must be host-only). */
+  hostOnlyColumn(f: number): Float64Array {
+    const n = this.hosts.length;
+    return this.hostOnlyScores().subarray(HOST_ONLY_POSITION[f] * n, HOST_ONLY_POSITION[f] * n + n);
+  }
+
   /** Host-only score of catalogue factor f for host `row` (f must be host-only). */
   hostOnlyScore(f: number, row: number): number {
     return this.hostOnlyScores()[HOST_ONLY_POSITION[f] * this.hosts.length + row];

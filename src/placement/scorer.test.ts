@@ -34,6 +34,13 @@ describe('placement scoring', () => {
           else expect(got, FACTORS[f].name).toBe(want);
         }
       }
+      // The means kept while scoring equal the plain means of the factor values.
+      const means = table.means();
+      for (let f = 0; f < FACTORS.length; f++) {
+        const xs = fleet.map((_, i) => table.factor(i, f)).filter((x) => !Number.isNaN(x));
+        if (!xs.length) expect(means[f], FACTORS[f].name).toBeNaN();
+        else expect(means[f], FACTORS[f].name).toBeCloseTo(xs.reduce((a, b) => a + b, 0) / xs.length, 12);
+      }
     }
   });
 

@@ -2,8 +2,8 @@
  * Scores allowed hosts for one request: every catalogue factor per host, weighted by the
  * objective, a factor unavailable for a host left out of that host's sum with the remaining
  * weights renormalised (`coverage` says how much weight was left). Each host also gets its scores
- * under the four Pareto objectives. Scores live in one table (typed arrays, host-major) so ten
- * thousand hosts cost no garbage; ScoredHost views are built only for the hosts reported.
+ * under the four Pareto objectives. Scores live in typed arrays; ScoredHost views, with every
+ * factor's score, are built only for the hosts reported.
  */
 import { CandidateCursor, liveColumns, makeCandidate, type Candidate } from './candidate.js';
 import { PARETO_OBJECTIVES, type Factor } from './factor.js';
@@ -49,14 +49,25 @@ const F = FACTORS.length;
 const P = PARETO_OBJECTIVES.length;
 const PARETO_WEIGHTS = PARETO_OBJECTIVES.map((o) => objectiveWeights(o));
 
+/** A per-request factor as the scorer runs it: a column position and the function computing it. */
+interface ComputedFactor {
+  /** Catalogue index. */
+  f: number;
+  /** Null for a host-only factor that applies to some requests only (read from the snapshot). */
+  fn: ((c: Candidate) => number) | null;
+}
+
 /**
- * The scores of one request's allowed hosts. Factor scores are stored factor-major (column f of
- * row i at f * size + i): every pass — filling a factor, weighting it, averaging it — then walks
- * memory in order, which at ten thousand hosts is most of the speed.
+ * The scores of one request's allowed hosts: weighted score, coverage and (with `pareto`) the
+ * four objective scores per host, and each factor's mean. Per-host factor scores are not kept —
+ * ten thousand hosts × fifty factors would be megabytes of garbage per request — but recomputed
+ * for the few hosts a caller looks at (`row`, `factor`).
  */
 export class ScoreTable {
   /** Rows best first (score descending, then host id). */
   readonly order: Uint32Array;
+  private readonly cursor: CandidateCursor;
+  private means_?: Float64Array;
 
   constructor(
     readonly snapshot: FleetSnapshot,
@@ -64,18 +75,21 @@ export class ScoreTable {
     /** Snapshot row of each table row. */
     readonly rows: readonly number[],
     readonly hosts: readonly PlacementHost[],
-    /** Column of each catalogue factor in `columns`, −1 where the snapshot holds it, −2 where it was not computed. */
+    private readonly computed: readonly ComputedFactor[],
+    /** Position in `computed` of each catalogue factor; −1 where the snapshot holds it; −2 where not computed. */
     private readonly columnOf: Int32Array,
-    /** Factor-major: columns[c * size + i]. */
-    private readonly columns: Float64Array,
+    /** Mean over the rows of each computed factor (NaN where no host had it). */
+    private readonly computedMeans: Float64Array,
     readonly scores: Float64Array,
     readonly coverage: Float64Array,
     /** Host-major: objectives[i * 4 + p] (performance, cost, efficiency, sustainability); zero unless scored with `pareto`. */
     readonly objectives: Float64Array,
   ) {
     const order = Uint32Array.from(hosts, (_, i) => i);
-    order.sort((a, b) => scores[b] - scores[a] || (hosts[a].id < hosts[b].id ? -1 : hosts[a].id > hosts[b].id ? 1 : 0));
+    const idRank = snapshot.columns.idRank();
+    order.sort((a, b) => scores[b] - scores[a] || idRank[rows[a]] - idRank[rows[b]]);
     this.order = order;
+    this.cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
   }
 
   get size(): number {
@@ -85,8 +99,10 @@ export class ScoreTable {
   /** Factor f's score of row i (NaN: unavailable, not applicable or not weighed). */
   factor(i: number, f: number): number {
     const c = this.columnOf[f];
-    if (c >= 0) return this.columns[c * this.hosts.length + i];
-    return c === -1 ? this.snapshot.hostOnlyScore(f, this.rows[i]) : NaN;
+    if (c === -2) return NaN;
+    if (c === -1) return this.snapshot.hostOnlyScore(f, this.rows[i]);
+    const fn = this.computed[c].fn;
+    return fn ? fn(this.cursor.moveTo(i)) : this.snapshot.hostOnlyScore(f, this.rows[i]);
   }
 
   /** The host at a rank (0 = best). */
@@ -108,21 +124,27 @@ export class ScoreTable {
 
   /** Per-factor mean over the rows (NaN where no host has it). */
   means(): Float64Array {
+    if (this.means_) return this.means_;
+    const out = new Float64Array(F).fill(NaN);
     const n = this.hosts.length;
-    const out = new Float64Array(F);
     for (let f = 0; f < F; f++) {
-      let sum = 0;
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        const v = this.factor(i, f);
-        if (v === v) {
-          sum += v;
-          k++;
+      const c = this.columnOf[f];
+      if (c >= 0) out[f] = this.computedMeans[c];
+      else if (c === -1) {
+        const col = this.snapshot.hostOnlyColumn(f);
+        let sum = 0;
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          const v = col[this.rows[i]];
+          if (v === v) {
+            sum += v;
+            k++;
+          }
         }
+        out[f] = k ? sum / k : NaN;
       }
-      out[f] = k ? sum / k : NaN;
     }
-    return out;
+    return (this.means_ = out);
   }
 }
 
@@ -151,44 +173,34 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   }
   const columnOf = new Int32Array(F).fill(-2);
   for (const f of ALWAYS_STATIC) columnOf[f] = -1;
-  const computed = FACTORS.flatMap((f, i) => (columnOf[i] === -1 || !applies[i] || !vectors.some((w) => w[i] > 0) ? [] : [i]));
-  computed.forEach((f, c) => (columnOf[f] = c));
-  const columns = new Float64Array(computed.length * n);
-  const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
-  // Fill: host-only columns are copied from the snapshot; the per-request ones are computed host
-  // by host (each host's objects are read once while hot in cache, which at ten thousand hosts
-  // beats walking the whole fleet once per factor).
-  const perRequest: { col: number; fn: (c: Candidate) => number }[] = [];
-  for (let c = 0; c < computed.length; c++) {
-    const f = computed[c];
+  const computed: ComputedFactor[] = [];
+  for (let f = 0; f < F; f++) {
+    if (columnOf[f] === -1 || !applies[f] || !vectors.some((w) => w[f] > 0)) continue;
     const factor = FACTORS[f];
-    if (factor.hostOnly) {
-      for (let i = 0; i < n; i++) columns[c * n + i] = snapshot.hostOnlyScore(f, rows[i]);
-    } else {
-      perRequest.push({ col: c * n, fn: factor.prepare ? factor.prepare(ctx) : (x: Candidate) => factor.score(x, ctx) });
-    }
+    columnOf[f] = computed.length;
+    computed.push({ f, fn: factor.hostOnly ? null : factor.prepare ? factor.prepare(ctx) : (x: Candidate) => factor.score(x, ctx) });
   }
-  const m = perRequest.length;
+  // Host by host: each host's objects are read once while hot in cache; values are weighed as
+  // they come and only their column sums are kept.
+  const m = computed.length;
+  const fns = computed.map((c) => c.fn);
+  const fs = Int32Array.from(computed, (c) => c.f);
+  const wv = Float64Array.from({ length: m * k }, (_, x) => vectors[x % k][fs[Math.floor(x / k)]]);
+  const colSum = new Float64Array(m);
+  const colCount = new Float64Array(m);
+  const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
   for (let i = 0; i < n; i++) {
     cursor.moveTo(i);
-    for (let j = 0; j < m; j++) {
-      const p = perRequest[j];
-      columns[p.col + i] = p.fn(cursor);
-    }
-  }
-  // Weigh: column by column, in memory order.
-  for (let c = 0; c < computed.length; c++) {
-    const f = computed[c];
-    const col = c * n;
-    for (let v = 0; v < k; v++) {
-      const wf = vectors[v][f];
-      if (!(wf > 0)) continue;
-      const o = v * n;
-      for (let i = 0; i < n; i++) {
-        const s = columns[col + i];
-        if (s !== s) continue;
-        num[o + i] += wf * s;
-        den[o + i] += wf;
+    for (let c = 0; c < m; c++) {
+      const fn = fns[c];
+      const s = fn ? fn(cursor) : snapshot.hostOnlyScore(fs[c], rows[i]);
+      if (s !== s) continue;
+      colSum[c] += s;
+      colCount[c]++;
+      for (let v = 0; v < k; v++) {
+        const wf = wv[c * k + v];
+        num[v * n + i] += wf * s;
+        den[v * n + i] += wf;
       }
     }
   }
@@ -205,7 +217,8 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
       objectives[i * P + v - 1] = den[o] > 0 ? num[o] / den[o] : 0;
     }
   }
-  return new ScoreTable(snapshot, request, rows, hosts, columnOf, columns, scores, coverage, objectives);
+  const computedMeans = colSum.map((x, c) => (colCount[c] ? x / colCount[c] : NaN));
+  return new ScoreTable(snapshot, request, rows, hosts, computed, columnOf, computedMeans, scores, coverage, objectives);
 }
 
 /** The factors that set a host apart, largest |edge| first. */

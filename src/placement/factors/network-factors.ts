@@ -81,12 +81,10 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     serves: perf,
     appliesTo: (r) => !!r.soft?.loadBalancerPool,
     prepare: (ctx) => {
-      const pool = ctx.request.soft?.loadBalancerPool?.toLowerCase();
+      const pool = ctx.request.soft?.loadBalancerPool;
       const lists = ctx.columns.list('lb_pools');
-      return (c) => {
-        const pools = lists[c.row];
-        return !pool || !pools ? NaN : pools.has(pool) ? 1 : 0;
-      };
+      const has = pool ? ctx.columns.membership('lb_pools', pool) : undefined;
+      return (c) => (!has || !lists[c.row] ? NaN : has[c.row]);
     },
     score: (c) => {
       const pool = c.request.soft?.loadBalancerPool;

@@ -128,12 +128,10 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     serves: ['performance', 'cost'],
     appliesTo: (r) => !!r.soft?.image,
     prepare: (ctx) => {
-      const img = ctx.request.soft?.image?.toLowerCase();
+      const img = ctx.request.soft?.image;
       const lists = ctx.columns.list('cached_images');
-      return (c) => {
-        const cached = lists[c.row];
-        return !img || !cached ? NaN : cached.has(img) ? 1 : 0;
-      };
+      const has = img ? ctx.columns.membership('cached_images', img) : undefined;
+      return (c) => (!has || !lists[c.row] ? NaN : has[c.row]);
     },
     score: (c) => {
       const img = c.request.soft?.image;
@@ -195,13 +193,16 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
       const vms = avoid?.vms ?? [];
       const groups = avoid?.groups ?? [];
       const n = vms.length + groups.length;
-      return (c) => {
-        if (!n) return NaN;
-        let present = 0;
-        for (const v of vms) if (c.host.vms.has(v)) present++;
-        for (const g of groups) if ((c.host.groups.get(g) ?? 0) > 0) present++;
-        return 1 - present / n;
-      };
+      // Present avoided VMs and groups per fleet row, from the fleet's indexes (O(members), not O(hosts)).
+      const present = new Float64Array(ctx.hosts.length);
+      const vmRows = ctx.columns.vmRows();
+      for (const v of vms) {
+        const row = vmRows.get(v);
+        if (row !== undefined && ctx.hosts[row].vms.has(v)) present[row]++;
+      }
+      const groupRows = ctx.columns.groupRows();
+      for (const g of groups) for (const row of groupRows.get(g) ?? []) present[row]++;
+      return (c) => (n ? 1 - present[c.row] / n : NaN);
     }),
   },
   {

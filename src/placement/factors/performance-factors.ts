@@ -58,11 +58,11 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     ...preparedOnly('workload_similarity', (ctx) => {
       const type = ctx.request.soft?.workloadType;
       const totals = ctx.columns.workloadTotals();
+      const same = type ? ctx.columns.mixCount(type) : undefined;
       return (c) => {
-        const mix = c.host.workloadMix;
-        if (!type || !mix) return NaN;
+        if (!same || !c.host.workloadMix) return NaN;
         const all = totals[c.row];
-        return all === 0 ? 1 : 1 - (mix.get(type) ?? 0) / all;
+        return all === 0 ? 1 : 1 - same[c.row] / all;
       };
     }),
   },

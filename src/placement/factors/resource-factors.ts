@@ -166,15 +166,15 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     serves: ['performance'],
     appliesTo: (r) => !!r.soft?.hardwareFeatures?.length,
     prepare: (ctx) => {
-      const want = (ctx.request.soft?.hardwareFeatures ?? []).map((f) => f.toLowerCase());
+      const want = ctx.request.soft?.hardwareFeatures ?? [];
       const lists = ctx.columns.list('hardware_features');
-      return (c) => {
-        const have = lists[c.row];
-        if (!want.length || !have) return NaN;
-        let k = 0;
-        for (const f of want) if (have.has(f)) k++;
-        return k / want.length;
-      };
+      // Features present per fleet row, summed once per request from per-feature membership columns.
+      const count = new Float64Array(ctx.hosts.length);
+      for (const f of want) {
+        const has = ctx.columns.membership('hardware_features', f);
+        for (let i = 0; i < count.length; i++) count[i] += has[i];
+      }
+      return (c) => (!want.length || !lists[c.row] ? NaN : count[c.row] / want.length);
     },
     score: (c) => {
       const want = c.request.soft?.hardwareFeatures;
