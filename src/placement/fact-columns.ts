@@ -17,6 +17,7 @@ export class FactColumns {
   private readonly memberships = new Map<string, Uint8Array>();
   private readonly mixCounts = new Map<string, Float64Array>();
   private idRanks?: Uint32Array;
+  private readonly interferenceCache = new WeakMap<object, Map<string, { values: Float64Array; known: Uint8Array }>>();
 
   constructor(readonly hosts: readonly PlacementHost[]) {}
 
@@ -77,6 +78,15 @@ export class FactColumns {
       this.mixCounts.set(type, col);
     }
     return col;
+  }
+
+  /** Interference predictions kept for this fleet per predictor and request key (rows filled as first asked). */
+  interference(predictor: object, key: string): { values: Float64Array; known: Uint8Array } {
+    let byKey = this.interferenceCache.get(predictor);
+    if (!byKey) this.interferenceCache.set(predictor, (byKey = new Map()));
+    let kept = byKey.get(key);
+    if (!kept) byKey.set(key, (kept = { values: new Float64Array(this.hosts.length).fill(NaN), known: new Uint8Array(this.hosts.length) }));
+    return kept;
   }
 
   /** Each host's rank in id order (ties in score are broken by id without comparing strings). */

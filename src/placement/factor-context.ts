@@ -8,7 +8,14 @@ import { numericFact } from './factor.js';
 import { topologyValue, type PlacementHost, type PlacementRequest, type TopologyKey } from './problem.js';
 
 /** Predicts the request's slowdown (0 – 1) on each host from co-location; absent: the factor is unavailable. */
-export type InterferencePredictor = (hosts: readonly PlacementHost[], request: PlacementRequest) => Float64Array;
+export type InterferencePredictor = ((hosts: readonly PlacementHost[], request: PlacementRequest) => Float64Array) & {
+  /**
+   * When the prediction depends on the request only through a few traits (the interference
+   * model: workload class and size), their key: predictions are then kept per fleet snapshot and
+   * key, so a repeated VM flavour is predicted once per fleet state.
+   */
+  cacheKey?: (request: PlacementRequest) => string;
+};
 
 export interface Range {
   min: number;
@@ -120,10 +127,18 @@ export class FactorContext {
   /** Predicted slowdown of the request per fleet row (NaN for rows not scored, or without a model). */
   interferenceByRow(): Float64Array {
     if (this.interferenceRows) return this.interferenceRows;
-    const out = new Float64Array(this.hosts.length).fill(NaN);
-    if (this.predictInterference && this.scored.length) {
-      const pred = this.predictInterference(this.scored, this.request);
-      for (let i = 0; i < this.scoredRows.length; i++) out[this.scoredRows[i]] = pred[i];
+    const predict = this.predictInterference;
+    if (!predict || !this.scored.length) return (this.interferenceRows = new Float64Array(this.hosts.length).fill(NaN));
+    const key = predict.cacheKey?.(this.request);
+    const kept = key === undefined ? undefined : this.columns.interference(predict, key);
+    const out = kept?.values ?? new Float64Array(this.hosts.length).fill(NaN);
+    const rows = kept ? this.scoredRows.filter((r) => !kept.known[r]) : this.scoredRows;
+    if (rows.length) {
+      const pred = predict(rows === this.scoredRows ? this.scored : rows.map((r) => this.hosts[r]), this.request);
+      for (let i = 0; i < rows.length; i++) {
+        out[rows[i]] = pred[i];
+        if (kept) kept.known[rows[i]] = 1;
+      }
     }
     return (this.interferenceRows = out);
   }

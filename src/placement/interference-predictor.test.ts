@@ -51,3 +51,31 @@ describe('interference predictor (our hosts in the model\'s terms)', () => {
     expect(c - a).toBeGreaterThan(0.1);
   });
 });
+
+describe('interference predictions kept per fleet snapshot and VM flavour', () => {
+  it('predicts a repeated flavour once per fleet state, with the same results as uncached', async () => {
+    const { FleetSnapshot } = await import('./fleet-snapshot.js');
+    const { place } = await import('./placement-engine.js');
+    const { syntheticFleet, syntheticRequest } = await import('./synthetic-fleet.js');
+    const { Random } = await import('../ml/core/index.js');
+    const base = interferencePredictor(readInterferenceModel().model);
+    let rowsPredicted = 0;
+    const counted = Object.assign((hs: readonly PlacementHost[], r: PlacementRequest) => ((rowsPredicted += hs.length), base(hs, r)), { cacheKey: base.cacheKey });
+    const fleet = syntheticFleet(200, 5);
+    const snapshot = new FleetSnapshot(fleet);
+    const r = syntheticRequest(new Random(1), 0, 200);
+    const first = place(snapshot, r, { interference: counted });
+    const afterFirst = rowsPredicted;
+    const second = place(snapshot, { ...r, id: 'again' }, { interference: counted });
+    expect(afterFirst).toBe(first.table.size);
+    expect(rowsPredicted).toBe(afterFirst); // nothing predicted again
+    const uncached = place(new FleetSnapshot(fleet), r, { interference: (hs, req) => base(hs, req) });
+    for (let k = 0; k < first.table.size; k++) {
+      expect(second.table.at(k).score).toBe(uncached.table.at(k).score);
+      expect(second.table.at(k).host.id).toBe(uncached.table.at(k).host.id);
+    }
+    // Another flavour is predicted afresh.
+    place(snapshot, { ...r, resources: { ...r.resources, cpu_cores: r.resources.cpu_cores + 1 } }, { interference: counted });
+    expect(rowsPredicted).toBeGreaterThan(afterFirst);
+  });
+});

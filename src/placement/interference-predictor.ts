@@ -136,7 +136,7 @@ export function interferencePredictor(model: InterferenceModel): InterferencePre
   // One feature buffer reused across requests (grown when a fleet is larger): tens of thousands of
   // rows per request would otherwise be megabytes of garbage each time.
   let rows = new Float64Array(0);
-  return (hosts: readonly PlacementHost[], request: PlacementRequest): Float64Array => {
+  const predict: InterferencePredictor = (hosts: readonly PlacementHost[], request: PlacementRequest): Float64Array => {
     const vm = { workloadClass: workloadClassOf(request.soft?.workloadType), vcpus: Math.max(1, request.resources.cpu_cores) };
     if (rows.length < hosts.length * NUM_INTERFERENCE_FEATURES) rows = new Float64Array(hosts.length * NUM_INTERFERENCE_FEATURES);
     const known: number[] = [];
@@ -154,4 +154,7 @@ export function interferencePredictor(model: InterferenceModel): InterferencePre
     }
     return out;
   };
+  // The prediction depends on the request only through its class and size.
+  predict.cacheKey = (request) => `${workloadClassOf(request.soft?.workloadType)}:${Math.max(1, request.resources.cpu_cores)}`;
+  return predict;
 }
