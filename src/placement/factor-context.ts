@@ -28,7 +28,6 @@ export class FactorContext {
   private readonly ranges = new Map<string, Range | null>();
   private readonly memos = new Map<string, unknown>();
   private peerIndex?: Map<TopologyKey, Set<string>>;
-  private interference?: Map<PlacementHost, number>;
 
   readonly request: PlacementRequest;
   /** The fleet: fleet-relative scales span it, peers are looked for in it. */
@@ -141,15 +140,5 @@ export class FactorContext {
       }
     }
     return (this.interferenceRows = out);
-  }
-
-  /** The predicted slowdown of the request on a host, NaN without a model. */
-  interferenceOn(host: PlacementHost): number {
-    if (!this.predictInterference) return NaN;
-    if (!this.interference) {
-      const out = this.predictInterference(this.scored, this.request);
-      this.interference = new Map(this.scored.map((h, i) => [h, out[i]]));
-    }
-    return this.interference.get(host) ?? NaN;
   }
 }

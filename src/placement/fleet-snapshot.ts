@@ -11,9 +11,8 @@ import { FactColumns } from './fact-columns.js';
 import { FactorContext, type InterferencePredictor } from './factor-context.js';
 import { emptyResources, type PlacementHost, type PlacementRequest } from './problem.js';
 
-/** Catalogue indices of the host-only factors and of the rest. */
+/** Catalogue indices of the host-only factors. */
 export const HOST_ONLY = FACTORS.flatMap((f, i) => (f.hostOnly ? [i] : []));
-export const PER_REQUEST = FACTORS.flatMap((f, i) => (f.hostOnly ? [] : [i]));
 /** Host-only factors that apply to every request: their weighted sums can be kept per snapshot. */
 export const ALWAYS_STATIC = HOST_ONLY.filter((f) => !FACTORS[f].appliesTo);
 

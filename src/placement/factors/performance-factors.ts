@@ -28,11 +28,10 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.12,
     serves: perf,
-    prepare: (ctx) => {
+    ...preparedOnly('interference', (ctx) => {
       const slowdown = ctx.interferenceByRow();
       return (c) => clamp01(1 - slowdown[c.row] / 0.5);
-    },
-    score: (c, ctx) => clamp01(1 - ctx.interferenceOn(c.host) / 0.5),
+    }),
   },
   scaledFact({ name: 'historical_cpu_performance', category, fact: 'cpu_performance_score', what: 'Measured CPU performance of the host relative to its nominal (1 = as specified)', unit: 'score', lo: 0, hi: 1, direction: 'higher', weight: 0.06, serves: perf }),
   scaledFact({ name: 'historical_memory_performance', category, fact: 'memory_performance_score', what: 'Measured memory performance relative to nominal', unit: 'score', lo: 0, hi: 1, direction: 'higher', weight: 0.04, serves: perf }),
