@@ -4,7 +4,7 @@
  * data. Also the seed engine's fixed phrases where their conditions hold, so callers that matched
  * on them keep working.
  */
-import { FACTORS } from './factor-catalogue.js';
+import { FACTOR_INDEX } from './factor-catalogue.js';
 import type { PlacementDecision } from './placement-engine.js';
 import { topFactors, type FactorContribution, type ScoredHost } from './scorer.js';
 
@@ -40,13 +40,12 @@ export interface Explanation {
 /** Explains one scored host of a decision (rank counts from 0). */
 export function explain(decision: PlacementDecision, s: ScoredHost, rank: number, means = decision.table.means()): Explanation {
   const top = topFactors(s, means, decision.weights, 6);
-  const index = new Map(FACTORS.map((f, i) => [f.name, i]));
   const strong = top.filter((f) => f.edge > 1e-6).slice(0, 3);
   const weak = top.filter((f) => f.edge < -1e-6).slice(0, 2);
   const n = decision.table.size;
   const reasoning: string[] = [`Rank ${rank + 1} of ${n} allowed host${n === 1 ? '' : 's'} (${decision.refused.length} refused by hard rules), score ${s.score.toFixed(3)} under ${decision.objective}`];
-  if (strong.length) reasoning.push(`Stands out on ${strong.map((f) => describe(f, means[index.get(f.name)!])).join('; ')}`);
-  if (weak.length) reasoning.push(`Weaker on ${weak.map((f) => describe(f, means[index.get(f.name)!])).join('; ')}`);
+  if (strong.length) reasoning.push(`Stands out on ${strong.map((f) => describe(f, means[FACTOR_INDEX.get(f.name)!])).join('; ')}`);
+  if (weak.length) reasoning.push(`Weaker on ${weak.map((f) => describe(f, means[FACTOR_INDEX.get(f.name)!])).join('; ')}`);
   const u = postPlacementUtilisation(s);
   const alloc = [u.allocated.cpu !== null && `CPU ${pct(u.allocated.cpu)}`, u.allocated.memory !== null && `memory ${pct(u.allocated.memory)}`].filter(Boolean);
   reasoning.push(`After placement: ${alloc.join(', ')} allocated${u.measured.cpu !== null ? `; measured CPU about ${pct(u.measured.cpu)}` : ''}`);

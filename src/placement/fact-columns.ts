@@ -3,8 +3,7 @@
  * parsed once per snapshot: per-request factors read a column by row instead of looking a string
  * key up in every host's facts on every request.
  */
-import { numericFact, textFact } from './factor.js';
-import { listFact } from './factors/build.js';
+import { listFact, numericFact, textFact } from './factor.js';
 import type { PlacementHost } from './problem.js';
 
 export class FactColumns {

@@ -91,6 +91,12 @@ export function textFact(facts: Readonly<Record<string, number | string>> | unde
   return String(v).trim().toLowerCase() || undefined;
 }
 
+/** A comma- or space-separated list fact as a set (lower-cased); undefined when absent. */
+export function listFact(facts: Readonly<Record<string, number | string>> | undefined, key: string): Set<string> | undefined {
+  const t = textFact(facts, key);
+  return t === undefined ? undefined : new Set(t.split(/[\s,]+/).filter(Boolean));
+}
+
 /** Booleans as facts: true/yes/1 → 1, false/no/0 → 0, anything else NaN. */
 export function booleanFact(facts: Readonly<Record<string, number | string>> | undefined, key: string): number {
   const v = facts?.[key];

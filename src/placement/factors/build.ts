@@ -92,20 +92,6 @@ export function categoryFact(o: Common & { fact: string; what: string; scores: R
   };
 }
 
-const parsedLists = new WeakMap<object, Map<string, Set<string> | undefined>>();
-
-/** A comma- or space-separated list fact as a set (parsed once per facts object). */
-export function listFact(facts: Readonly<Record<string, number | string>> | undefined, key: string): Set<string> | undefined {
-  if (!facts) return undefined;
-  let lists = parsedLists.get(facts);
-  if (!lists) parsedLists.set(facts, (lists = new Map()));
-  if (lists.has(key)) return lists.get(key);
-  const t = textFact(facts, key);
-  const set = t === undefined ? undefined : new Set(t.split(/[\s,]+/).filter(Boolean));
-  lists.set(key, set);
-  return set;
-}
-
 /**
  * A per-request factor written once as its prepared form: `prepare` is the fast path, and `score`
  * runs the same prepared function (built once per request context).

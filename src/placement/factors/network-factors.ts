@@ -1,7 +1,7 @@
 /** Network factors: the path between the VM, its users, its data and its peers. */
-import type { Factor } from '../factor.js';
+import { listFact, type Factor } from '../factor.js';
 import { topologyValue } from '../problem.js';
-import { levelFact, listFact, preparedOnly, scaledFact } from './build.js';
+import { levelFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'network' as const;
 const perf = ['performance'] as const;

@@ -1,8 +1,8 @@
 /** Operational factors: what the placement costs to run and to operate, and the operator's soft wishes. */
 import { DEFAULT_EXPECTED_CPU } from '../candidate.js';
-import { booleanFact, clamp01, falling, numericFact, type Factor } from '../factor.js';
+import { booleanFact, clamp01, falling, listFact, numericFact, type Factor } from '../factor.js';
 import { topologyValue, type PlacementHost } from '../problem.js';
-import { levelFact, listFact, preparedOnly, scaledFact } from './build.js';
+import { levelFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'operational' as const;
 

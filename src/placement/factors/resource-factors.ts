@@ -1,8 +1,8 @@
 /** Resource factors: how well the VM's demand fits what the host has left, allocated and measured. */
-import { clamp01, nearTo, type Factor } from '../factor.js';
+import { clamp01, listFact, nearTo, type Factor } from '../factor.js';
 import type { Candidate } from '../candidate.js';
 import type { PlacementRequest } from '../problem.js';
-import { categoryFact, listFact, scaledFact } from './build.js';
+import { categoryFact, scaledFact } from './build.js';
 
 const category = 'resource' as const;
 
