@@ -1,7 +1,7 @@
 /**
  * `npm run eval:placement` — batch placement measured on real VMs and real host shapes.
  *
- * VMs: the 500 VMs of the Bitbrains GWA-T-12 Rnd trace, August 2013 (eval/placement/bitbrains.ts
+ * VMs: the 500 VMs of the Bitbrains GWA-T-12 Rnd trace, August 2013 (eval/lib/bitbrains.ts
  * for how rows become a 5-minute grid). Hosts: Alibaba cluster-trace-v2018 machines
  * (eval/placement/alibaba-fleet.ts): 96 cores, failure domains from the trace, in id order.
  *
@@ -33,7 +33,7 @@
 import { parseArgs } from 'node:util';
 import { placeBatch, verifyAssignment } from '../src/placement/batch-placement.js';
 import { alibabaHosts, readMachines } from './placement/alibaba-fleet.js';
-import { GRID_STEPS, loadBitbrains, STEP_S } from './placement/bitbrains.js';
+import { GRID_STEPS, loadBitbrains, STEP_S } from './lib/bitbrains.js';
 import { demands, incompatibilityBound, lowerBound, METHOD_LABEL, METHODS, pack, replayUsage, toRequests, type DemandBasis, type PackingOutcome, type VmDemand } from './placement/packing.js';
 
 const { values: args } = parseArgs({ options: { vms: { type: 'string', default: '500' } } });

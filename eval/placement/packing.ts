@@ -8,7 +8,7 @@ import { placeBatch, verifyAssignment, type BatchOptions } from '../../src/place
 import { FleetSnapshot } from '../../src/placement/fleet-snapshot.js';
 import { place } from '../../src/placement/placement-engine.js';
 import type { PlacementHost, PlacementRequest } from '../../src/placement/problem.js';
-import { STEP_S, type VmTrace } from './bitbrains.js';
+import { STEP_S, type VmTrace } from '../lib/bitbrains.js';
 
 export interface VmDemand {
   id: string;

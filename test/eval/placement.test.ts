@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alibabaHosts, alibabaPresent, readMachines } from '../../eval/placement/alibaba-fleet.js';
-import { bitbrainsPresent, GRID_STEPS, readVm, STEP_S } from '../../eval/placement/bitbrains.js';
+import { bitbrainsPresent, GRID_STEPS, readVm, STEP_S } from '../../eval/lib/bitbrains.js';
 import { demands, incompatibilityBound, lowerBound, pack, replayUsage, toRequests } from '../../eval/placement/packing.js';
 
 /**

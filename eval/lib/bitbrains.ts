@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { datasetPath } from '../lib/datasets-dir.js';
+import { datasetPath } from './datasets-dir.js';
 
 export const BITBRAINS_FOLDER = 'bitbrains-rnd/2013-8';
 export const STEP_S = 300;
