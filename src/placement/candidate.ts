@@ -44,30 +44,14 @@ export function liveColumns(columns: FactColumns): LiveColumns {
 }
 
 export function makeCandidate(host: PlacementHost, row: number, request: PlacementRequest, columns: FactColumns | LiveColumns): Candidate {
-  const lc = 'numeric' in columns ? liveColumns(columns) : columns;
-  const c = host.capacity;
-  const a = host.allocated;
-  const r = request.resources;
-  const expected = request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
-  return {
-    host,
-    row,
-    request,
-    cpuAfter: share(a.cpu_cores + r.cpu_cores, c.cpu_cores),
-    memoryAfter: share(a.memory_mb + r.memory_mb, c.memory_mb),
-    storageAfter: share(a.storage_gb + r.storage_gb, c.storage_gb),
-    networkAfter: share(a.network_mbps + r.network_mbps, c.network_mbps),
-    gpuAfter: share(a.gpu_count + r.gpu_count, c.gpu_count),
-    liveCpuAfter: live(lc.cpu[row], c.cpu_cores, r.cpu_cores * expected),
-    liveMemoryAfter: live(lc.memory[row], c.memory_mb, r.memory_mb),
-    liveStorageAfter: live(lc.disk[row], c.storage_gb, r.storage_gb),
-    liveNetworkAfter: live(lc.network[row], c.network_mbps, r.network_mbps * expected),
-  };
+  return new CandidateCursor(request, [host], [row], 'numeric' in columns ? liveColumns(columns) : columns).moveTo(0);
 }
 
 /**
  * One mutable Candidate that walks the allowed hosts of a request (`moveTo(i)`), so scoring ten
  * thousand hosts allocates no candidate objects. Factors read it during their call and keep nothing.
+ * The shares are computed once per host into columns, so walking the hosts again for each
+ * factor (the scorer runs factor by factor, which keeps one factor's code hot) costs a copy.
  */
 export class CandidateCursor implements Candidate {
   host!: PlacementHost;
@@ -81,34 +65,55 @@ export class CandidateCursor implements Candidate {
   liveMemoryAfter = NaN;
   liveStorageAfter = NaN;
   liveNetworkAfter = NaN;
-  private readonly expected: number;
+  /** Host-major: shares[i * SHARES + k] in the field order of moveTo. */
+  private readonly shares: Float64Array;
 
   constructor(
     readonly request: PlacementRequest,
     private readonly hosts: readonly PlacementHost[],
     private readonly rows: readonly number[],
-    private readonly live: LiveColumns,
+    columns: LiveColumns,
+    /** Where to keep the shares (a scratch buffer of at least hosts × 9); default: a new one. */
+    buffer?: Float64Array,
   ) {
-    this.expected = request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
+    const expected = request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
+    const r = request.resources;
+    const n = hosts.length;
+    const out = (this.shares = buffer && buffer.length >= n * SHARES ? buffer : new Float64Array(n * SHARES));
+    for (let i = 0; i < n; i++) {
+      const c = hosts[i].capacity;
+      const a = hosts[i].allocated;
+      const row = rows[i];
+      const o = i * SHARES;
+      out[o] = share(a.cpu_cores + r.cpu_cores, c.cpu_cores);
+      out[o + 1] = share(a.memory_mb + r.memory_mb, c.memory_mb);
+      out[o + 2] = share(a.storage_gb + r.storage_gb, c.storage_gb);
+      out[o + 3] = share(a.network_mbps + r.network_mbps, c.network_mbps);
+      out[o + 4] = share(a.gpu_count + r.gpu_count, c.gpu_count);
+      out[o + 5] = live(columns.cpu[row], c.cpu_cores, r.cpu_cores * expected);
+      out[o + 6] = live(columns.memory[row], c.memory_mb, r.memory_mb);
+      out[o + 7] = live(columns.disk[row], c.storage_gb, r.storage_gb);
+      out[o + 8] = live(columns.network[row], c.network_mbps, r.network_mbps * expected);
+    }
   }
 
   moveTo(i: number): this {
-    const host = this.hosts[i];
-    const row = this.rows[i];
-    const c = host.capacity;
-    const a = host.allocated;
-    const r = this.request.resources;
-    this.host = host;
-    this.row = row;
-    this.cpuAfter = share(a.cpu_cores + r.cpu_cores, c.cpu_cores);
-    this.memoryAfter = share(a.memory_mb + r.memory_mb, c.memory_mb);
-    this.storageAfter = share(a.storage_gb + r.storage_gb, c.storage_gb);
-    this.networkAfter = share(a.network_mbps + r.network_mbps, c.network_mbps);
-    this.gpuAfter = share(a.gpu_count + r.gpu_count, c.gpu_count);
-    this.liveCpuAfter = live(this.live.cpu[row], c.cpu_cores, r.cpu_cores * this.expected);
-    this.liveMemoryAfter = live(this.live.memory[row], c.memory_mb, r.memory_mb);
-    this.liveStorageAfter = live(this.live.disk[row], c.storage_gb, r.storage_gb);
-    this.liveNetworkAfter = live(this.live.network[row], c.network_mbps, r.network_mbps * this.expected);
+    const s = this.shares;
+    const o = i * SHARES;
+    this.host = this.hosts[i];
+    this.row = this.rows[i];
+    this.cpuAfter = s[o];
+    this.memoryAfter = s[o + 1];
+    this.storageAfter = s[o + 2];
+    this.networkAfter = s[o + 3];
+    this.gpuAfter = s[o + 4];
+    this.liveCpuAfter = s[o + 5];
+    this.liveMemoryAfter = s[o + 6];
+    this.liveStorageAfter = s[o + 7];
+    this.liveNetworkAfter = s[o + 8];
     return this;
   }
 }
+
+/** Numbers kept per host by CandidateCursor. */
+export const SHARES = 9;

@@ -114,6 +114,10 @@ describe('ConstraintChecker', () => {
         if (oracleAllowed.length) feasibleRequests++;
         if (allowed.length) placed++;
         expect(allowed.map((v) => v.host.id)).toEqual(oracleAllowed.map((h) => h.id));
+        // The split a decision uses agrees with the verdicts, reasons included.
+        const split = checker.partition(request);
+        expect(split.allowed.map((i) => fleet[i].id)).toEqual(oracleAllowed.map((h) => h.id));
+        expect(split.refused.map((v) => [v.host.id, v.rejections.map((x) => x.code)])).toEqual(verdicts.filter((v) => v.rejections.length).map((v) => [v.host.id, v.rejections.map((x) => x.code)]));
       }
     }
     expect(placed).toBe(feasibleRequests);

@@ -80,6 +80,26 @@ export class ConstraintChecker {
   }
 
   /**
+   * The fleet split into allowed rows and refused hosts (with their reasons), as one decision
+   * needs it: without spread rules no verdict object is made for an allowed host.
+   */
+  partition(request: PlacementRequest): { allowed: number[]; refused: HostVerdict[] } {
+    const allowed: number[] = [];
+    const refused: HostVerdict[] = [];
+    if (request.spread?.length) {
+      const verdicts = this.evaluate(request);
+      for (let i = 0; i < verdicts.length; i++) (verdicts[i].rejections.length ? refused.push(verdicts[i]) : allowed.push(i));
+      return { allowed, refused };
+    }
+    for (let i = 0; i < this.hosts.length; i++) {
+      const rejections = this.hostRules(request, this.hosts[i]);
+      if (rejections.length) refused.push({ host: this.hosts[i], rejections });
+      else allowed.push(i);
+    }
+    return { allowed, refused };
+  }
+
+  /**
    * Re-reads `host.groups` for the named groups after the caller changed them (a VM placed on or
    * removed from the host), so that group affinity keeps seeing exactly where each group runs.
    */
@@ -154,13 +174,12 @@ export class ConstraintChecker {
   }
 
   /**
-   * True only when the host certainly breaks no rule checked by hostRules: a quick accept for
-   * the common request (resources, status, level, data centre, exclusions, maintenance, no
-   * label or VM rules). Anything it does not cover returns false and the full rules decide.
+   * Whether the host breaks no rule checked by hostRules, decided without allocating: most hosts
+   * pass, and words are built only for those that do not. Must agree with hostRules exactly (the
+   * property test checks both against an oracle).
    */
   private passesFast(r: PlacementRequest, h: PlacementHost): boolean {
     if (h.status !== 'available') return false;
-    if (r.complianceTags?.length || r.nodeAffinity?.length || r.nodeAntiAffinity?.length || r.vmAffinity || r.vmAntiAffinity || r.allowedNodes?.length) return false;
     const res = r.resources;
     const cap = h.capacity;
     const al = h.allocated;
@@ -172,7 +191,34 @@ export class ConstraintChecker {
     if (r.securityLevel !== undefined && !((h.securityLevel ?? -Infinity) >= r.securityLevel)) return false;
     if (r.datacenters && r.datacenters.length && !(h.datacenter !== undefined && r.datacenters.includes(h.datacenter))) return false;
     if (r.excludedNodes && r.excludedNodes.length && r.excludedNodes.includes(h.id)) return false;
-    return h.maintenance.length === 0;
+    if (r.allowedNodes && r.allowedNodes.length && !r.allowedNodes.includes(h.id)) return false;
+    const tags = r.complianceTags;
+    if (tags) for (let k = 0; k < tags.length; k++) if (!h.complianceTags.has(tags[k])) return false;
+    const aff = r.nodeAffinity;
+    if (aff) for (let k = 0; k < aff.length; k++) if (!selectorMatches(h, aff[k])) return false;
+    const anti = r.nodeAntiAffinity;
+    if (anti) for (let k = 0; k < anti.length; k++) if (selectorMatches(h, anti[k])) return false;
+    if (r.vmAffinity) {
+      const vms = r.vmAffinity.vms ?? [];
+      for (let k = 0; k < vms.length; k++) if (!h.vms.has(vms[k])) return false;
+      const groups = r.vmAffinity.groups ?? [];
+      for (let k = 0; k < groups.length; k++) {
+        const where = this.groupHosts.get(groups[k]);
+        if (where && !where.has(h.id)) return false;
+      }
+    }
+    if (r.vmAntiAffinity) {
+      const vms = r.vmAntiAffinity.vms ?? [];
+      for (let k = 0; k < vms.length; k++) if (h.vms.has(vms[k])) return false;
+      const groups = r.vmAntiAffinity.groups ?? [];
+      for (let k = 0; k < groups.length; k++) if ((h.groups.get(groups[k]) ?? 0) > 0) return false;
+    }
+    if (h.maintenance.length) {
+      const start = r.runWindow?.start ?? this.now;
+      const end = r.runWindow?.end ?? this.now + DEFAULT_RUN_MS;
+      for (let k = 0; k < h.maintenance.length; k++) if (h.maintenance[k].start < end && h.maintenance[k].end > start) return false;
+    }
+    return true;
   }
 
   private applySpread(rule: SpreadRule, verdicts: HostVerdict[]): void {

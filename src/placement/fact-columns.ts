@@ -4,7 +4,7 @@
  * key up in every host's facts on every request.
  */
 import { listFact, numericFact, textFact } from './factor.js';
-import type { PlacementHost } from './problem.js';
+import { topologyValue, type PlacementHost, type ResourceName, type TopologyKey } from './problem.js';
 
 export class FactColumns {
   private readonly columns = new Map<string, Float64Array>();
@@ -16,6 +16,11 @@ export class FactColumns {
   private readonly memberships = new Map<string, Uint8Array>();
   private readonly mixCounts = new Map<string, Float64Array>();
   private idRanks?: Uint32Array;
+  private readonly topologies = new Map<TopologyKey, CodedColumn>();
+  private readonly labelCodes = new Map<string, CodedColumn>();
+  private readonly capacities = new Map<ResourceName, Float64Array>();
+  private security?: Float64Array;
+  private hostCounts?: { maintenance: Uint16Array; complianceTags: Uint16Array; hasMix: Uint8Array };
   private readonly interferenceCache = new WeakMap<object, Map<string, { values: Float64Array; known: Uint8Array }>>();
 
   constructor(readonly hosts: readonly PlacementHost[]) {}
@@ -127,4 +132,63 @@ export class FactColumns {
     }
     return col;
   }
+
+  /** Each host's value at a topology level as an integer code (−1: none), with the code of each value. */
+  topology(level: TopologyKey): CodedColumn {
+    let col = this.topologies.get(level);
+    if (!col) this.topologies.set(level, (col = coded(this.hosts, (h) => topologyValue(h, level))));
+    return col;
+  }
+
+  /** A label's value per host as an integer code (−1: the host lacks the label). */
+  label(key: string): CodedColumn {
+    let col = this.labelCodes.get(key);
+    if (!col) this.labelCodes.set(key, (col = coded(this.hosts, (h) => h.labels[key])));
+    return col;
+  }
+
+  /** Capacity of one resource per host. */
+  capacity(resource: ResourceName): Float64Array {
+    let col = this.capacities.get(resource);
+    if (!col) this.capacities.set(resource, (col = Float64Array.from(this.hosts, (h) => h.capacity[resource])));
+    return col;
+  }
+
+  /** Each host's security level (NaN: not stated). */
+  securityLevels(): Float64Array {
+    return (this.security ??= Float64Array.from(this.hosts, (h) => h.securityLevel ?? NaN));
+  }
+
+  /** Per host: maintenance windows, compliance tags, and whether a workload mix is known. */
+  counts(): { maintenance: Uint16Array; complianceTags: Uint16Array; hasMix: Uint8Array } {
+    this.hostCounts ??= {
+      maintenance: Uint16Array.from(this.hosts, (h) => h.maintenance.length),
+      complianceTags: Uint16Array.from(this.hosts, (h) => h.complianceTags.size),
+      hasMix: Uint8Array.from(this.hosts, (h) => (h.workloadMix ? 1 : 0)),
+    };
+    return this.hostCounts;
+  }
+}
+
+/** A string column as integer codes: per-request factors compare numbers, not strings, per host. */
+export interface CodedColumn {
+  codes: Int32Array;
+  /** Value → code. */
+  index: Map<string, number>;
+}
+
+function coded(hosts: readonly PlacementHost[], value: (h: PlacementHost) => string | undefined): CodedColumn {
+  const index = new Map<string, number>();
+  const codes = new Int32Array(hosts.length);
+  for (let i = 0; i < hosts.length; i++) {
+    const v = value(hosts[i]);
+    if (v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) index.set(v, (code = index.size));
+    codes[i] = code;
+  }
+  return { codes, index };
 }

@@ -23,7 +23,7 @@ export interface StaticSums {
 }
 
 /** Position of each host-only factor in HOST_ONLY (−1 for the others). */
-const HOST_ONLY_POSITION = Int32Array.from(FACTORS, (_, f) => HOST_ONLY.indexOf(f));
+export const HOST_ONLY_POSITION = Int32Array.from(FACTORS, (_, f) => HOST_ONLY.indexOf(f));
 
 const NO_REQUEST: PlacementRequest = { id: '', resources: emptyResources(), groups: [] };
 
@@ -31,6 +31,7 @@ export class FleetSnapshot {
   readonly checker: ConstraintChecker;
   readonly columns: FactColumns;
   private staticScores?: Float64Array;
+  private totals?: { sum: Float64Array; count: Float64Array };
   private readonly sums = new WeakMap<Float64Array, StaticSums>();
 
   constructor(
@@ -64,6 +65,25 @@ export class FleetSnapshot {
   /** Host-only score of catalogue factor f for host `row` (f must be host-only). */
   hostOnlyScore(f: number, row: number): number {
     return this.hostOnlyScores()[HOST_ONLY_POSITION[f] * this.hosts.length + row];
+  }
+
+  /** Sum and count (NaN skipped) over every host of each host-only factor, in HOST_ONLY order. */
+  hostOnlyTotals(): { sum: Float64Array; count: Float64Array } {
+    if (this.totals) return this.totals;
+    const n = this.hosts.length;
+    const fixed = this.hostOnlyScores();
+    const sum = new Float64Array(HOST_ONLY.length);
+    const count = new Float64Array(HOST_ONLY.length);
+    for (let j = 0; j < HOST_ONLY.length; j++) {
+      for (let h = 0; h < n; h++) {
+        const v = fixed[j * n + h];
+        if (v === v) {
+          sum[j] += v;
+          count[j]++;
+        }
+      }
+    }
+    return (this.totals = { sum, count });
   }
 
   /**

@@ -5,7 +5,7 @@
  * is taken over the allowed hosts' four objective scores.
  */
 import type { Rejection } from './constraints.js';
-import type { Objective } from './factor.js';
+import { PARETO_OBJECTIVES, type Objective } from './factor.js';
 import type { InterferencePredictor } from './factor-context.js';
 import { FleetSnapshot } from './fleet-snapshot.js';
 import { customWeights, objectiveWeights, type CustomWeights } from './objectives.js';
@@ -47,16 +47,11 @@ export function place(fleet: FleetSnapshot | readonly PlacementHost[], request: 
   const snapshot = fleet instanceof FleetSnapshot ? fleet : new FleetSnapshot(fleet);
   const objective = opts.objective ?? 'balanced';
   const weights = weightsFor(objective, opts.custom);
-  const allowed: number[] = [];
-  const refused: RefusedHost[] = [];
-  const verdicts = snapshot.checker.evaluate(request);
-  for (let i = 0; i < verdicts.length; i++) (verdicts[i].rejections.length ? refused.push(verdicts[i]) : allowed.push(i));
+  const { allowed, refused } = snapshot.checker.partition(request);
   const table = scoreHosts(snapshot, allowed, request, { weights, interference: opts.interference, pareto: opts.pareto });
   const decision: PlacementDecision = { request, objective, weights, table, recommended: table.size ? table.at(0) : null, refused };
   if (opts.pareto) {
-    const P = table.size ? table.objectives.length / table.size : 0;
-    const rows = Array.from({ length: table.size }, (_, i) => table.objectives.subarray(i * P, i * P + P));
-    decision.pareto = paretoFront(rows).map((i) => table.row(i));
+    decision.pareto = paretoFront(table.objectives, PARETO_OBJECTIVES.length).map((i) => table.row(i));
   }
   return decision;
 }

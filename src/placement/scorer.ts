@@ -5,11 +5,11 @@
  * under the four Pareto objectives. Scores live in typed arrays; ScoredHost views, with every
  * factor's score, are built only for the hosts reported.
  */
-import { CandidateCursor, liveColumns, makeCandidate, type Candidate } from './candidate.js';
+import { CandidateCursor, liveColumns, makeCandidate, SHARES, type Candidate } from './candidate.js';
 import { PARETO_OBJECTIVES, type Factor } from './factor.js';
 import { FACTORS } from './factor-catalogue.js';
 import type { InterferencePredictor } from './factor-context.js';
-import { ALWAYS_STATIC, FleetSnapshot } from './fleet-snapshot.js';
+import { ALWAYS_STATIC, FleetSnapshot, HOST_ONLY_POSITION } from './fleet-snapshot.js';
 import { objectiveWeights } from './objectives.js';
 import type { PlacementHost, PlacementRequest } from './problem.js';
 
@@ -64,9 +64,9 @@ interface ComputedFactor {
  * for the few hosts a caller looks at (`row`, `factor`).
  */
 export class ScoreTable {
-  /** Rows best first (score descending, then host id). */
-  readonly order: Uint32Array;
-  private readonly cursor: CandidateCursor;
+  private order_?: Uint32Array;
+  /** The best rows in order, found without sorting the whole table (most callers read a few). */
+  private top_?: number[];
   private means_?: Float64Array;
 
   constructor(
@@ -84,16 +84,43 @@ export class ScoreTable {
     readonly coverage: Float64Array,
     /** Host-major: objectives[i * 4 + p] (performance, cost, efficiency, sustainability); zero unless scored with `pareto`. */
     readonly objectives: Float64Array,
-  ) {
-    const order = Uint32Array.from(hosts, (_, i) => i);
-    const idRank = snapshot.columns.idRank();
-    order.sort((a, b) => scores[b] - scores[a] || idRank[rows[a]] - idRank[rows[b]]);
-    this.order = order;
-    this.cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
-  }
+  ) {}
 
   get size(): number {
     return this.hosts.length;
+  }
+
+  /** Rows best first (score descending, then host id). */
+  get order(): Uint32Array {
+    if (this.order_) return this.order_;
+    const order = Uint32Array.from(this.hosts, (_, i) => i);
+    order.sort((a, b) => this.compare(a, b));
+    return (this.order_ = order);
+  }
+
+  /** Negative when row a ranks before row b. */
+  private compare(a: number, b: number): number {
+    const idRank = this.snapshot.columns.idRank();
+    return this.scores[b] - this.scores[a] || idRank[this.rows[a]] - idRank[this.rows[b]];
+  }
+
+  /** The row at a rank (0 = best). */
+  rowAt(rank: number): number {
+    if (this.order_ || rank >= TOP_KEPT) return this.order[rank];
+    this.top_ ??= this.selectTop(Math.min(TOP_KEPT, this.size));
+    return this.top_[rank];
+  }
+
+  /** The k best rows in order by one pass with a small sorted buffer: O(n·k) worst, O(n) typical. */
+  private selectTop(k: number): number[] {
+    const top: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      if (top.length < k) top.push(i);
+      else if (this.compare(i, top[k - 1]) < 0) top[k - 1] = i;
+      else continue;
+      for (let at = top.length - 1; at > 0 && this.compare(top[at], top[at - 1]) < 0; at--) [top[at], top[at - 1]] = [top[at - 1], top[at]];
+    }
+    return top;
   }
 
   /** Factor f's score of row i (NaN: unavailable, not applicable or not weighed). */
@@ -102,24 +129,16 @@ export class ScoreTable {
     if (c === -2) return NaN;
     if (c === -1) return this.snapshot.hostOnlyScore(f, this.rows[i]);
     const fn = this.computed[c].fn;
-    return fn ? fn(this.cursor.moveTo(i)) : this.snapshot.hostOnlyScore(f, this.rows[i]);
+    return fn ? fn(new CandidateCursor(this.request, [this.hosts[i]], [this.rows[i]], liveColumns(this.snapshot.columns)).moveTo(0)) : this.snapshot.hostOnlyScore(f, this.rows[i]);
   }
 
   /** The host at a rank (0 = best). */
   at(rank: number): ScoredHost {
-    return this.row(this.order[rank]);
+    return this.row(this.rowAt(rank));
   }
 
   row(i: number): ScoredHost {
-    return {
-      host: this.hosts[i],
-      row: i,
-      score: this.scores[i],
-      coverage: this.coverage[i],
-      objectiveScores: this.objectives.subarray(i * P, i * P + P),
-      factorScores: Float64Array.from({ length: F }, (_, f) => this.factor(i, f)),
-      candidate: makeCandidate(this.hosts[i], this.rows[i], this.request, this.snapshot.columns),
-    };
+    return new ScoredRow(this, i);
   }
 
   /** Per-factor mean over the rows (NaN where no host has it). */
@@ -127,6 +146,18 @@ export class ScoreTable {
     if (this.means_) return this.means_;
     const out = new Float64Array(F).fill(NaN);
     const n = this.hosts.length;
+    const all = this.snapshot.hosts.length;
+    // Host-only factors: from the fleet's totals less the rows left out when those are fewer
+    // (most hosts pass the hard rules, so this reads a few rows instead of ten thousand).
+    const fromTotals = n > all / 2;
+    let rowsRead: readonly number[] = this.rows;
+    if (fromTotals) {
+      const inTable = new Uint8Array(all);
+      for (const r of this.rows) inTable[r] = 1;
+      rowsRead = [];
+      for (let r = 0; r < all; r++) if (!inTable[r]) (rowsRead as number[]).push(r);
+    }
+    const totals = fromTotals ? this.snapshot.hostOnlyTotals() : undefined;
     for (let f = 0; f < F; f++) {
       const c = this.columnOf[f];
       if (c >= 0) out[f] = this.computedMeans[c];
@@ -134,17 +165,76 @@ export class ScoreTable {
         const col = this.snapshot.hostOnlyColumn(f);
         let sum = 0;
         let k = 0;
-        for (let i = 0; i < n; i++) {
-          const v = col[this.rows[i]];
+        for (const r of rowsRead) {
+          const v = col[r];
           if (v === v) {
             sum += v;
             k++;
           }
         }
+        if (totals) {
+          const j = HOST_ONLY_POSITION[f];
+          sum = totals.sum[j] - sum;
+          k = totals.count[j] - k;
+        }
         out[f] = k ? sum / k : NaN;
       }
     }
     return (this.means_ = out);
+  }
+}
+
+/**
+ * Working buffers of scoreHosts, kept between calls: a decision on ten thousand hosts would
+ * otherwise allocate megabytes of short-lived arrays, and the collector's pauses set the p99.
+ * Scoring is synchronous, so one set is never used by two calls at once.
+ */
+class ScratchBuffers {
+  private readonly buffers = new Map<string, Float64Array>();
+
+  /** A buffer of `size` numbers; its contents are whatever the last call left (callers overwrite). */
+  private get(name: string, size: number): Float64Array {
+    let b = this.buffers.get(name);
+    if (!b || b.length < size) this.buffers.set(name, (b = new Float64Array(Math.max(size, (b?.length ?? 0) * 2))));
+    return b.subarray(0, size);
+  }
+
+  num = (size: number) => this.get('num', size);
+  den = (size: number) => this.get('den', size);
+  values = (size: number) => this.get('values', size);
+  shares = (size: number) => this.get('shares', size);
+}
+
+const scratch = new ScratchBuffers();
+
+/** How many of the best rows ScoreTable finds without a full sort. */
+const TOP_KEPT = 16;
+
+/** One table row as a ScoredHost; its factor scores and candidate are worked out when first read. */
+class ScoredRow implements ScoredHost {
+  readonly host: PlacementHost;
+  readonly score: number;
+  readonly coverage: number;
+  readonly objectiveScores: Float64Array;
+  private factorScores_?: Float64Array;
+  private candidate_?: Candidate;
+
+  constructor(
+    private readonly table: ScoreTable,
+    readonly row: number,
+  ) {
+    this.host = table.hosts[row];
+    this.score = table.scores[row];
+    this.coverage = table.coverage[row];
+    this.objectiveScores = table.objectives.subarray(row * P, row * P + P);
+  }
+
+  get factorScores(): Float64Array {
+    return (this.factorScores_ ??= Float64Array.from({ length: F }, (_, f) => this.table.factor(this.row, f)));
+  }
+
+  get candidate(): Candidate {
+    return (this.candidate_ ??= makeCandidate(this.host, this.table.rows[this.row], this.table.request, this.table.snapshot.columns));
   }
 }
 
@@ -162,8 +252,8 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   const vectors = opts.pareto ? [opts.weights, ...PARETO_WEIGHTS] : [opts.weights];
   const k = vectors.length;
   // Start from the snapshot's sums of the always-applicable host-only factors.
-  const num = new Float64Array(k * n);
-  const den = new Float64Array(k * n);
+  const num = scratch.num(k * n);
+  const den = scratch.den(k * n);
   for (let v = 0; v < k; v++) {
     const s = snapshot.staticSums(vectors[v]);
     for (let i = 0; i < n; i++) {
@@ -180,29 +270,43 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
     columnOf[f] = computed.length;
     computed.push({ f, fn: factor.hostOnly ? null : factor.prepare ? factor.prepare(ctx) : (x: Candidate) => factor.score(x, ctx) });
   }
-  // Host by host: each host's objects are read once while hot in cache; values are weighed as
+  // Factor by factor: one factor's code stays hot across the hosts (a host-major loop calls a
+  // different closure at every step and ran about four times slower); values are weighed as
   // they come and only their column sums are kept.
   const m = computed.length;
-  const fns = computed.map((c) => c.fn);
-  const fs = Int32Array.from(computed, (c) => c.f);
-  const wv = Float64Array.from({ length: m * k }, (_, x) => vectors[x % k][fs[Math.floor(x / k)]]);
   const colSum = new Float64Array(m);
   const colCount = new Float64Array(m);
-  const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns));
-  for (let i = 0; i < n; i++) {
-    cursor.moveTo(i);
-    for (let c = 0; c < m; c++) {
-      const fn = fns[c];
-      const s = fn ? fn(cursor) : snapshot.hostOnlyScore(fs[c], rows[i]);
-      if (s !== s) continue;
-      colSum[c] += s;
-      colCount[c]++;
-      for (let v = 0; v < k; v++) {
-        const wf = wv[c * k + v];
-        num[v * n + i] += wf * s;
-        den[v * n + i] += wf;
+  const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns), scratch.shares(n * SHARES));
+  const values = scratch.values(n);
+  for (let c = 0; c < m; c++) {
+    const { f, fn } = computed[c];
+    if (fn) for (let i = 0; i < n; i++) values[i] = fn(cursor.moveTo(i));
+    else {
+      const col = snapshot.hostOnlyColumn(f);
+      for (let i = 0; i < n; i++) values[i] = col[rows[i]];
+    }
+    let sum = 0;
+    let count = 0;
+    for (let v = 0; v < k; v++) {
+      const wf = vectors[v][f];
+      if (wf === 0) continue;
+      const o = v * n;
+      for (let i = 0; i < n; i++) {
+        const x = values[i];
+        if (x !== x) continue;
+        num[o + i] += wf * x;
+        den[o + i] += wf;
       }
     }
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x === x) {
+        sum += x;
+        count++;
+      }
+    }
+    colSum[c] = sum;
+    colCount[c] = count;
   }
   let applicableWeight = 0;
   for (let f = 0; f < F; f++) if (applies[f]) applicableWeight += opts.weights[f];

@@ -66,12 +66,17 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     type: 't',
     weight: 0.04,
     serves: ['performance'],
-    score: (c, ctx) => {
-      const end = c.request.runWindow?.end ?? ctx.now + HOUR;
-      let next = Infinity;
-      for (const m of c.host.maintenance) if (m.start >= end && m.start < next) next = m.start;
-      return next === Infinity ? 1 : rising((next - end) / HOUR, 0, 168);
-    },
+    ...preparedOnly('maintenance_proximity', (ctx) => {
+      const end = ctx.request.runWindow?.end ?? ctx.now + HOUR;
+      const windows = ctx.columns.counts().maintenance;
+      return (c) => {
+        if (windows[c.row] === 0) return 1;
+        let next = Infinity;
+        const list = c.host.maintenance;
+        for (let k = 0; k < list.length; k++) if (list[k].start >= end && list[k].start < next) next = list[k].start;
+        return next === Infinity ? 1 : rising((next - end) / HOUR, 0, 168);
+      };
+    }),
   },
   scaledFact({ name: 'warranty', category, fact: 'warranty_months_left', what: 'Months of hardware warranty left', unit: 'months', lo: 0, hi: 24, direction: 'higher', weight: 0.02, serves: ['cost'] }),
   {
@@ -83,12 +88,17 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     type: 'cat',
     weight: 0.03,
     serves: ['efficiency', 'cost'],
-    score: (c) => {
-      const tags = c.host.complianceTags;
-      if (tags.size === 0) return 1;
-      const need = c.request.complianceTags ?? [];
-      return need.filter((t) => tags.has(t)).length / tags.size;
-    },
+    ...preparedOnly('compliance_reservation', (ctx) => {
+      const need = ctx.request.complianceTags ?? [];
+      const tagCount = ctx.columns.counts().complianceTags;
+      return (c) => {
+        const size = tagCount[c.row];
+        if (size === 0) return 1;
+        let held = 0;
+        for (let k = 0; k < need.length; k++) if (c.host.complianceTags.has(need[k])) held++;
+        return held / size;
+      };
+    }),
   },
   {
     name: 'security_reservation',
@@ -99,7 +109,11 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     type: 'ord',
     weight: 0.03,
     serves: ['efficiency', 'cost'],
-    score: (c) => (c.host.securityLevel === undefined ? NaN : falling(c.host.securityLevel - (c.request.securityLevel ?? 0), 0, 5)),
+    ...preparedOnly('security_reservation', (ctx) => {
+      const level = ctx.columns.securityLevels();
+      const wanted = ctx.request.securityLevel ?? 0;
+      return (c) => falling(level[c.row] - wanted, 0, 5);
+    }),
   },
   levelFact({ name: 'disaster_recovery_tier', category, fact: 'dr_tier', what: 'Disaster-recovery tier of the site', top: 4, levels: '0 none … 4 active-active across regions', weight: 0.03, serves: ['performance'] }),
   levelFact({ name: 'physical_security', category, fact: 'physical_security_level', what: 'Physical security of the site', top: 5, levels: '0 none … 5 guarded, biometric, caged', weight: 0.02, serves: ['performance'] }),
@@ -115,20 +129,20 @@ export const INFRASTRUCTURE_FACTORS: readonly Factor[] = [
     appliesTo: (r) => r.groups.length > 0,
     ...preparedOnly('failure_domain_spread', (ctx) => {
       const groups = ctx.request.groups;
-      const perDomain = new Map<string, number>();
+      const { codes, index } = ctx.columns.topology('failure_domain');
+      const perDomain = new Float64Array(index.size);
       let total = 0;
       const groupRows = ctx.columns.groupRows();
       for (const g of groups) {
         for (const row of groupRows.get(g) ?? []) {
-          const h = ctx.hosts[row];
-          const n = h.groups.get(g) ?? 0;
+          const n = ctx.hosts[row].groups.get(g) ?? 0;
           total += n;
-          if (h.failureDomain !== undefined) perDomain.set(h.failureDomain, (perDomain.get(h.failureDomain) ?? 0) + n);
+          if (codes[row] >= 0) perDomain[codes[row]] += n;
         }
       }
       return (c) => {
-        const fd = c.host.failureDomain;
-        return fd === undefined || groups.length === 0 ? NaN : 1 - (perDomain.get(fd) ?? 0) / (total + 1);
+        const fd = codes[c.row];
+        return fd < 0 || groups.length === 0 ? NaN : 1 - perDomain[fd] / (total + 1);
       };
     }),
   },

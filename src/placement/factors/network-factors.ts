@@ -1,6 +1,5 @@
 /** Network factors: the path between the VM, its users, its data and its peers. */
 import { listFact, type Factor } from '../factor.js';
-import { topologyValue } from '../problem.js';
 import { levelFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'network' as const;
@@ -36,15 +35,22 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     ...preparedOnly('peer_proximity', (ctx) => {
       const peers = ctx.peerLocations();
       if (!peers) return () => NaN;
-      const levels = PROXIMITY.map(([level]) => level);
-      const scores = PROXIMITY.map(([, s]) => s);
-      const sets = levels.map((l) => peers.get(l));
+      // Per level: the host's topology code and which codes hold a peer.
+      const levels = PROXIMITY.flatMap(([level, score]) => {
+        const set = peers.get(level);
+        if (!set) return [];
+        const { codes, index } = ctx.columns.topology(level);
+        const hit = new Uint8Array(index.size);
+        for (const v of set) {
+          const code = index.get(v);
+          if (code !== undefined) hit[code] = 1;
+        }
+        return [{ codes, hit, score }];
+      });
       return (c) => {
         for (let k = 0; k < levels.length; k++) {
-          const set = sets[k];
-          if (set === undefined) continue;
-          const v = topologyValue(c.host, levels[k]);
-          if (v !== undefined && set.has(v)) return scores[k];
+          const code = levels[k].codes[c.row];
+          if (code >= 0 && levels[k].hit[code]) return levels[k].score;
         }
         return 0;
       };
@@ -60,11 +66,15 @@ export const NETWORK_FACTORS: readonly Factor[] = [
     weight: 0.06,
     serves: perf,
     appliesTo: (r) => !!r.soft?.dataLocation,
-    score: (c) => {
-      const at = c.request.soft?.dataLocation;
-      if (!at) return NaN;
-      return c.host.zone === at ? 1 : c.host.datacenter === at ? 0.5 : 0;
-    },
+    ...preparedOnly('data_locality', (ctx) => {
+      const at = ctx.request.soft?.dataLocation;
+      if (!at) return () => NaN;
+      const zone = ctx.columns.topology('zone');
+      const dc = ctx.columns.topology('datacenter');
+      const z = zone.index.get(at) ?? -2;
+      const d = dc.index.get(at) ?? -2;
+      return (c) => (zone.codes[c.row] === z ? 1 : dc.codes[c.row] === d ? 0.5 : 0);
+    }),
   },
   scaledFact({ name: 'nic_errors', category, fact: 'network_error_rate', what: 'Network errors per minute on the host\'s NICs over the last hour', unit: '/min', lo: 0, hi: 10, direction: 'lower', weight: 0.04, serves: perf }),
   levelFact({ name: 'network_security', category, fact: 'network_security_level', what: 'Network isolation of the host', top: 3, levels: '0 flat, 1 VLANs, 2 micro-segmented, 3 encrypted fabric', weight: 0.03, serves: perf }),

@@ -1,7 +1,7 @@
 /** Operational factors: what the placement costs to run and to operate, and the operator's soft wishes. */
 import { DEFAULT_EXPECTED_CPU } from '../candidate.js';
 import { booleanFact, clamp01, falling, listFact, numericFact, type Factor } from '../factor.js';
-import { topologyValue, type PlacementHost } from '../problem.js';
+import type { PlacementHost } from '../problem.js';
 import { levelFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'operational' as const;
@@ -10,10 +10,6 @@ const category = 'operational' as const;
 const pricePerCore = (h: PlacementHost) => numericFact(h.facts, 'cost_per_hour') / h.capacity.cpu_cores;
 
 /** The VM's share of the host by its dominant resource (what it keeps others from using). */
-function dominantShare(h: PlacementHost, cpu: number, mem: number): number {
-  return Math.max(cpu / h.capacity.cpu_cores, mem / h.capacity.memory_mb);
-}
-
 export const OPERATIONAL_FACTORS: readonly Factor[] = [
   scaledFact({ name: 'current_load', category, fact: 'cpu_utilization', what: 'CPU utilisation of the host now, before placement', unit: 'fraction', lo: 0, hi: 1, direction: 'lower', weight: 0.1, serves: ['performance'] }),
   scaledFact({ name: 'load_trend', category, fact: 'cpu_utilization_trend', what: 'Slope of the host\'s CPU utilisation over the last hours', unit: 'fraction/h', lo: -0.05, hi: 0.1, direction: 'lower', weight: 0.06, serves: ['performance'] }),
@@ -56,15 +52,19 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     ...preparedOnly('marginal_cost', (ctx) => {
       const r = ctx.request.resources;
       const price = ctx.columns.numeric('cost_per_hour');
+      const cores = ctx.columns.capacity('cpu_cores');
+      const memory = ctx.columns.capacity('memory_mb');
+      // The VM's dominant share of the host: the larger of its CPU and memory shares.
+      const cost = (i: number) => price[i] * Math.max(r.cpu_cores / cores[i], r.memory_mb / memory[i]);
       let min = Infinity;
       let max = -Infinity;
       for (let i = 0; i < ctx.hosts.length; i++) {
-        const v = price[i] * dominantShare(ctx.hosts[i], r.cpu_cores, r.memory_mb);
+        const v = cost(i);
         if (v < min) min = v;
         if (v > max) max = v;
       }
       const range = min === Infinity ? null : { min, max };
-      return (c) => ctx.relative(price[c.row] * dominantShare(c.host, r.cpu_cores, r.memory_mb), range, false);
+      return (c) => ctx.relative(cost(c.row), range, false);
     }),
   },
   scaledFact({ name: 'licensing_cost', category, fact: 'license_cost_per_core_hour', what: 'Software licence price per core-hour on the host', unit: '$/core-h', lo: 0, hi: 0.5, direction: 'lower', weight: 0.04, serves: ['cost'] }),
@@ -84,9 +84,10 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
       const price = ctx.columns.numeric('energy_price_per_kwh');
       const use = ctx.request.soft?.expectedCpuUtilization ?? DEFAULT_EXPECTED_CPU;
       const cores = ctx.request.resources.cpu_cores;
+      const hostCores = ctx.columns.capacity('cpu_cores');
       return (c) => {
         const i = c.row;
-        const perCore = (max[i] - idle[i]) / c.host.capacity.cpu_cores;
+        const perCore = (max[i] - idle[i]) / hostCores[i];
         const pue = pueCol[i];
         return falling((perCore * cores * use * (pue === pue ? pue : 1.5) * price[i]) / 1000, 0, 0.05);
       };
@@ -104,14 +105,19 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     appliesTo: (r) => !!r.soft?.sourceHost,
     ...preparedOnly('migration_cost', (ctx) => {
       const src = ctx.request.soft?.sourceHost;
-      const from = src ? ctx.hosts.find((h) => h.id === src) : undefined;
+      const from = src ? ctx.hosts.findIndex((h) => h.id === src) : -1;
+      // The source's code at each level; a host shares a level with it when the codes match.
+      const levels = (['rack', 'zone', 'datacenter'] as const).map((level, k) => {
+        const codes = ctx.columns.topology(level).codes;
+        return { codes, at: from >= 0 ? codes[from] : -1, score: [0.8, 0.6, 0.4][k] };
+      });
       return (c) => {
         if (!src) return NaN;
-        if (c.host.id === src) return 1;
-        if (!from) return NaN;
-        for (const [level, s] of [['rack', 0.8], ['zone', 0.6], ['datacenter', 0.4]] as const) {
-          const v = topologyValue(c.host, level);
-          if (v !== undefined && v === topologyValue(from, level)) return s;
+        if (c.row === from || c.host.id === src) return 1;
+        if (from < 0) return NaN;
+        for (let k = 0; k < levels.length; k++) {
+          const l = levels[k];
+          if (l.at >= 0 && l.codes[c.row] === l.at) return l.score;
         }
         return 0.1;
       };
@@ -150,10 +156,12 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     weight: 0.1,
     serves: [],
     appliesTo: (r) => !!r.soft?.preferredNodes?.length,
-    score: (c) => {
-      const p = c.request.soft?.preferredNodes;
-      return !p?.length ? NaN : p.includes(c.host.id) ? 1 : 0;
-    },
+    ...preparedOnly('preferred_node', (ctx) => {
+      const p = ctx.request.soft?.preferredNodes;
+      if (!p?.length) return () => NaN;
+      const listed = new Set(p);
+      return (c) => (listed.has(c.host.id) ? 1 : 0);
+    }),
   },
   {
     name: 'soft_node_affinity',
@@ -165,18 +173,26 @@ export const OPERATIONAL_FACTORS: readonly Factor[] = [
     weight: 0.08,
     serves: [],
     appliesTo: (r) => !!r.soft?.nodeAffinity?.length,
-    score: (c) => {
-      const rules = c.request.soft?.nodeAffinity;
-      if (!rules?.length) return NaN;
-      let hit = 0;
-      let all = 0;
-      for (const { selector, weight } of rules) {
-        all += weight;
-        const v = c.host.labels[selector.key];
-        if (v !== undefined && (!selector.values?.length || selector.values.includes(v))) hit += weight;
-      }
-      return all > 0 ? hit / all : NaN;
-    },
+    ...preparedOnly('soft_node_affinity', (ctx) => {
+      const rules = ctx.request.soft?.nodeAffinity ?? [];
+      // Per rule: the label's codes and which codes match the selector.
+      const coded = rules.map(({ selector, weight }) => {
+        const { codes, index } = ctx.columns.label(selector.key);
+        const match = new Uint8Array(index.size);
+        for (const [value, code] of index) if (!selector.values?.length || selector.values.includes(value)) match[code] = 1;
+        return { codes, match, weight };
+      });
+      const all = rules.reduce((a, r) => a + r.weight, 0);
+      return (c) => {
+        if (!(all > 0)) return NaN;
+        let hit = 0;
+        for (let k = 0; k < coded.length; k++) {
+          const code = coded[k].codes[c.row];
+          if (code >= 0 && coded[k].match[code]) hit += coded[k].weight;
+        }
+        return hit / all;
+      };
+    }),
   },
   {
     name: 'soft_vm_anti_affinity',

@@ -58,8 +58,9 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
       const type = ctx.request.soft?.workloadType;
       const totals = ctx.columns.workloadTotals();
       const same = type ? ctx.columns.mixCount(type) : undefined;
+      const hasMix = ctx.columns.counts().hasMix;
       return (c) => {
-        if (!same || !c.host.workloadMix) return NaN;
+        if (!same || !hasMix[c.row]) return NaN;
         const all = totals[c.row];
         return all === 0 ? 1 : 1 - same[c.row] / all;
       };
@@ -182,12 +183,14 @@ export const PERFORMANCE_FACTORS: readonly Factor[] = [
     weight: 0.04,
     serves: perf,
     appliesTo: (r) => r.soft?.burstability !== undefined,
-    score: (c) => {
-      const b = c.request.soft?.burstability;
-      if (b === undefined) return NaN;
-      if (!(b > 0)) return 1;
-      return clamp01(((1 - c.cpuAfter) * c.host.capacity.cpu_cores) / (c.request.resources.cpu_cores * b));
-    },
+    ...preparedOnly('burst_headroom', (ctx) => {
+      const b = ctx.request.soft?.burstability;
+      if (b === undefined) return () => NaN;
+      if (!(b > 0)) return () => 1;
+      const cores = ctx.columns.capacity('cpu_cores');
+      const burst = ctx.request.resources.cpu_cores * b;
+      return (c) => clamp01(((1 - c.cpuAfter) * cores[c.row]) / burst);
+    }),
   },
   {
     name: 'qos_tier_fit',

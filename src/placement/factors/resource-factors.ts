@@ -2,7 +2,7 @@
 import { clamp01, listFact, nearTo, type Factor } from '../factor.js';
 import type { Candidate } from '../candidate.js';
 import type { PlacementRequest } from '../problem.js';
-import { categoryFact, scaledFact } from './build.js';
+import { categoryFact, preparedOnly, scaledFact } from './build.js';
 
 const category = 'resource' as const;
 
@@ -49,11 +49,6 @@ function liveHeadroom(name: string, metric: string, pick: (c: Candidate) => numb
   };
 }
 
-/** Allocation shares after placement over the dimensions the host offers (cpu, memory, storage). */
-function sharesAfter(c: Candidate): number[] {
-  return [c.cpuAfter, c.memoryAfter, c.storageAfter].filter((x) => x === x);
-}
-
 export const RESOURCE_FACTORS: readonly Factor[] = [
   headroom('cpu_headroom', 'cpu_cores', (c) => c.cpuAfter, 0.15),
   headroom('memory_headroom', 'memory_mb', (c) => c.memoryAfter, 0.15),
@@ -70,7 +65,10 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     weight: 0.05,
     serves: ['efficiency', 'cost'],
     appliesTo: (r) => r.resources.gpu_count === 0,
-    score: (c) => (c.request.resources.gpu_count > 0 ? NaN : c.host.capacity.gpu_count > 0 ? 0 : 1),
+    ...preparedOnly('gpu_reservation', (ctx) => {
+      const gpus = ctx.columns.capacity('gpu_count');
+      return ctx.request.resources.gpu_count > 0 ? () => NaN : (c) => (gpus[c.row] > 0 ? 0 : 1);
+    }),
   },
   packing('cpu_packing', 'cpu_cores', (c) => c.cpuAfter, 0.1),
   packing('memory_packing', 'memory_mb', (c) => c.memoryAfter, 0.1),
@@ -84,10 +82,14 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     weight: 0.06,
     serves: ['efficiency'],
     score: (c) => {
-      const s = sharesAfter(c);
-      if (s.length < 2) return NaN;
-      const mean = s.reduce((a, b) => a + b, 0) / s.length;
-      const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length);
+      // Over the dimensions the host offers (a NaN share: no capacity), without building a list.
+      const a = c.cpuAfter;
+      const b = c.memoryAfter;
+      const d = c.storageAfter;
+      const n = (a === a ? 1 : 0) + (b === b ? 1 : 0) + (d === d ? 1 : 0);
+      if (n < 2) return NaN;
+      const mean = ((a === a ? a : 0) + (b === b ? b : 0) + (d === d ? d : 0)) / n;
+      const sd = Math.sqrt(((a === a ? (a - mean) ** 2 : 0) + (b === b ? (b - mean) ** 2 : 0) + (d === d ? (d - mean) ** 2 : 0)) / n);
       return clamp01(1 - sd / (mean + 0.01));
     },
   },
@@ -100,16 +102,20 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     type: 'c',
     weight: 0.06,
     serves: ['efficiency'],
-    score: (c) => {
-      const { capacity: cap, allocated: al } = c.host;
-      const r = c.request.resources;
-      const d1 = r.cpu_cores / cap.cpu_cores;
-      const d2 = r.memory_mb / cap.memory_mb;
-      const f1 = (cap.cpu_cores - al.cpu_cores) / cap.cpu_cores;
-      const f2 = (cap.memory_mb - al.memory_mb) / cap.memory_mb;
-      const n = Math.hypot(d1, d2) * Math.hypot(f1, f2);
-      return n > 0 ? clamp01((d1 * f1 + d2 * f2) / n) : NaN;
-    },
+    ...preparedOnly('shape_fit', (ctx) => {
+      const r = ctx.request.resources;
+      const cores = ctx.columns.capacity('cpu_cores');
+      const memory = ctx.columns.capacity('memory_mb');
+      return (c) => {
+        // Free share before placement = 1 − share after + the VM's own share.
+        const d1 = r.cpu_cores / cores[c.row];
+        const d2 = r.memory_mb / memory[c.row];
+        const f1 = 1 - c.cpuAfter + d1;
+        const f2 = 1 - c.memoryAfter + d2;
+        const n = Math.sqrt((d1 * d1 + d2 * d2) * (f1 * f1 + f2 * f2));
+        return n > 0 ? clamp01((d1 * f1 + d2 * f2) / n) : NaN;
+      };
+    }),
   },
   {
     name: 'stranding',
@@ -141,11 +147,14 @@ export const RESOURCE_FACTORS: readonly Factor[] = [
     weight: 0.03,
     serves: ['efficiency'],
     appliesTo: (r) => r.resources.cpu_cores > 0 && r.resources.memory_mb > 0,
-    score: (c) => {
-      const r = c.request.resources;
-      if (!(r.cpu_cores > 0 && r.memory_mb > 0)) return NaN;
-      return nearTo(Math.log2(c.host.capacity.memory_mb / c.host.capacity.cpu_cores / (r.memory_mb / r.cpu_cores)), 0, 3);
-    },
+    ...preparedOnly('memory_per_core_fit', (ctx) => {
+      const r = ctx.request.resources;
+      if (!(r.cpu_cores > 0 && r.memory_mb > 0)) return () => NaN;
+      const cores = ctx.columns.capacity('cpu_cores');
+      const memory = ctx.columns.capacity('memory_mb');
+      const vm = r.memory_mb / r.cpu_cores;
+      return (c) => nearTo(Math.log2(memory[c.row] / cores[c.row] / vm), 0, 3);
+    }),
   },
   scaledFact({ name: 'cpu_frequency', category, fact: 'cpu_frequency_mhz', what: 'Base clock of the host CPU', unit: 'MHz', lo: 1800, hi: 4000, direction: 'higher', weight: 0.06, serves: ['performance'] }),
   scaledFact({ name: 'memory_bandwidth', category, fact: 'memory_bandwidth_gbps', what: 'Memory bandwidth of the host', unit: 'GB/s', lo: 20, hi: 300, direction: 'higher', weight: 0.04, serves: ['performance'] }),
