@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../ml/core/index.js';
-import { ConstraintChecker, type RejectionCode } from './constraints.js';
+import { ConstraintChecker, ruleColumns, type RejectionCode } from './constraints.js';
 import { RESOURCES, type LabelSelector, type PlacementHost, type PlacementRequest, type Resources, type TopologyKey } from './problem.js';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
@@ -98,6 +98,7 @@ describe('ConstraintChecker', () => {
     for (let fleetNo = 0; fleetNo < 100; fleetNo++) {
       const fleet = Array.from({ length: 30 }, (_, i) => randomHost(rng, i));
       const checker = new ConstraintChecker(fleet, NOW);
+      const columns = ruleColumns(fleet);
       for (let k = 0; k < 100; k++) {
         const request = randomRequest(rng, fleetNo * 100 + k);
         const verdicts = checker.evaluate(request);
@@ -115,9 +116,10 @@ describe('ConstraintChecker', () => {
         if (allowed.length) placed++;
         expect(allowed.map((v) => v.host.id)).toEqual(oracleAllowed.map((h) => h.id));
         // The split a decision uses agrees with the verdicts, reasons included.
-        const split = checker.partition(request);
-        expect(split.allowed.map((i) => fleet[i].id)).toEqual(oracleAllowed.map((h) => h.id));
-        expect(split.refused.map((v) => [v.host.id, v.rejections.map((x) => x.code)])).toEqual(verdicts.filter((v) => v.rejections.length).map((v) => [v.host.id, v.rejections.map((x) => x.code)]));
+        for (const split of [checker.partition(request), checker.partition(request, columns)]) {
+          expect(split.allowed.map((i) => fleet[i].id)).toEqual(oracleAllowed.map((h) => h.id));
+          expect(split.refused.map((v) => [v.host.id, v.rejections.map((x) => x.code)])).toEqual(verdicts.filter((v) => v.rejections.length).map((v) => [v.host.id, v.rejections.map((x) => x.code)]));
+        }
       }
     }
     expect(placed).toBe(feasibleRequests);

@@ -36,6 +36,42 @@ export interface HostVerdict {
 
 const DEFAULT_RUN_MS = 3_600_000;
 
+/**
+ * A frozen fleet's hosts as numbers for the hard rules that need no more (see partition): free
+ * capacity per resource in RESOURCES order, 1 where available, security level (−Infinity when
+ * unset), and the count of maintenance windows.
+ */
+export interface RuleColumns {
+  free: Float64Array[];
+  available: Uint8Array;
+  security: Float64Array;
+  maintenance: Uint16Array;
+}
+
+export function ruleColumns(hosts: readonly PlacementHost[]): RuleColumns {
+  return {
+    free: RESOURCES.map((k) => Float64Array.from(hosts, (h) => h.capacity[k] - h.allocated[k])),
+    available: Uint8Array.from(hosts, (h) => (h.status === 'available' ? 1 : 0)),
+    security: Float64Array.from(hosts, (h) => h.securityLevel ?? -Infinity),
+    maintenance: Uint16Array.from(hosts, (h) => h.maintenance.length),
+  };
+}
+
+/** Whether every hard rule of the request is one RuleColumns decides. */
+function onlyColumnRules(r: PlacementRequest): boolean {
+  return !(
+    r.spread?.length ||
+    r.complianceTags?.length ||
+    r.nodeAffinity?.length ||
+    r.nodeAntiAffinity?.length ||
+    r.vmAffinity ||
+    r.vmAntiAffinity ||
+    r.allowedNodes?.length ||
+    r.excludedNodes?.length ||
+    r.datacenters?.length
+  );
+}
+
 /** The rejections of a host that breaks no rule (shared, never written to). */
 const NO_REJECTIONS: Rejection[] = Object.freeze([]) as unknown as Rejection[];
 
@@ -83,15 +119,41 @@ export class ConstraintChecker {
    * The fleet split into allowed rows and refused hosts (with their reasons), as one decision
    * needs it: without spread rules no verdict object is made for an allowed host.
    */
-  partition(request: PlacementRequest): { allowed: number[]; refused: HostVerdict[] } {
+  partition(request: PlacementRequest, columns?: RuleColumns): { allowed: number[]; refused: HostVerdict[] } {
     const allowed: number[] = [];
     const refused: HostVerdict[] = [];
+    if (columns && onlyColumnRules(request)) return this.partitionByColumns(request, columns);
     if (request.spread?.length) {
       const verdicts = this.evaluate(request);
       for (let i = 0; i < verdicts.length; i++) (verdicts[i].rejections.length ? refused.push(verdicts[i]) : allowed.push(i));
       return { allowed, refused };
     }
     for (let i = 0; i < this.hosts.length; i++) {
+      const rejections = this.hostRules(request, this.hosts[i]);
+      if (rejections.length) refused.push({ host: this.hosts[i], rejections });
+      else allowed.push(i);
+    }
+    return { allowed, refused };
+  }
+
+  /**
+   * partition() for a request whose rules are all in the columns (resources, status, security
+   * level, maintenance): hosts are read as numbers, and only refused ones (for their reasons)
+   * or ones with maintenance windows (for the overlap) are looked at as objects.
+   */
+  private partitionByColumns(request: PlacementRequest, columns: RuleColumns): { allowed: number[]; refused: HostVerdict[] } {
+    const allowed: number[] = [];
+    const refused: HostVerdict[] = [];
+    const res = request.resources;
+    const asks = RESOURCES.flatMap((k, j) => (res[k] > 0 ? [{ free: columns.free[j], need: res[k] - 1e-9 }] : []));
+    const level = request.securityLevel;
+    for (let i = 0; i < this.hosts.length; i++) {
+      let ok = columns.available[i] === 1 && columns.maintenance[i] === 0 && (level === undefined || columns.security[i] >= level);
+      for (let a = 0; ok && a < asks.length; a++) if (!(asks[a].free[i] >= asks[a].need)) ok = false;
+      if (ok) {
+        allowed.push(i);
+        continue;
+      }
       const rejections = this.hostRules(request, this.hosts[i]);
       if (rejections.length) refused.push({ host: this.hosts[i], rejections });
       else allowed.push(i);

@@ -5,7 +5,7 @@
  * facts change needs a new snapshot.
  */
 import { makeCandidate } from './candidate.js';
-import { ConstraintChecker } from './constraints.js';
+import { ConstraintChecker, ruleColumns, type HostVerdict, type RuleColumns } from './constraints.js';
 import { FACTORS } from './factor-catalogue.js';
 import { FactColumns } from './fact-columns.js';
 import { FactorContext, type InterferencePredictor } from './factor-context.js';
@@ -32,6 +32,7 @@ export class FleetSnapshot {
   readonly columns: FactColumns;
   private staticScores?: Float64Array;
   private totals?: { sum: Float64Array; count: Float64Array };
+  private rules?: RuleColumns;
   private readonly sums = new WeakMap<Float64Array, StaticSums>();
 
   constructor(
@@ -40,6 +41,11 @@ export class FleetSnapshot {
   ) {
     this.checker = new ConstraintChecker(hosts, now);
     this.columns = new FactColumns(hosts);
+  }
+
+  /** The fleet split by the request's hard rules into allowed rows and refused hosts with reasons. */
+  partition(request: PlacementRequest): { allowed: number[]; refused: HostVerdict[] } {
+    return this.checker.partition(request, (this.rules ??= ruleColumns(this.hosts)));
   }
 
   /** Host-only factor scores, factor-major: HOST_ONLY[j]'s score of host h at j * hosts + h. Computed on first use. */

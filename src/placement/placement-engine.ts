@@ -47,7 +47,7 @@ export function place(fleet: FleetSnapshot | readonly PlacementHost[], request: 
   const snapshot = fleet instanceof FleetSnapshot ? fleet : new FleetSnapshot(fleet);
   const objective = opts.objective ?? 'balanced';
   const weights = weightsFor(objective, opts.custom);
-  const { allowed, refused } = snapshot.checker.partition(request);
+  const { allowed, refused } = snapshot.partition(request);
   const table = scoreHosts(snapshot, allowed, request, { weights, interference: opts.interference, pareto: opts.pareto });
   const decision: PlacementDecision = { request, objective, weights, table, recommended: table.size ? table.at(0) : null, refused };
   if (opts.pareto) {
