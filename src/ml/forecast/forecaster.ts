@@ -37,5 +37,16 @@ export interface Forecaster {
   forecast(horizon: number, levels: readonly number[]): QuantileForecast;
 }
 
+/**
+ * A forecaster whose training is asynchronous (it runs on worker threads, like the boosted
+ * trees); forecasting stays synchronous. Backtests accept either kind.
+ */
+export interface AsyncForecaster {
+  readonly name: string;
+  /** Fits on the whole grid. Rejects with InsufficientHistoryError when the series is too short. */
+  fitAsync(series: SeriesGrid): Promise<this>;
+  forecast(horizon: number, levels: readonly number[]): QuantileForecast;
+}
+
 /** The quantile levels rightsizing and the API ask for. */
 export const DEFAULT_LEVELS: readonly number[] = [0.5, 0.9, 0.95, 0.99];
