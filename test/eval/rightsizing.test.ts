@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { bitbrainsPresent, loadBitbrains } from '../../eval/lib/bitbrains.js';
+import { dominance, interpolate, OUTER, prepare, provisionedPoint, sweepOurs, sweepVpa, violationsAt } from '../../eval/rightsizing/harness.js';
+
+/**
+ * The regression guard of `npm run eval:rightsizing`: the outer split (fit on the first 21 days
+ * of the Bitbrains month, judge the last 7) on ALL 500 VMs, ours (standard class, risk sweep)
+ * against the VPA re-implementation (margin 0…0.5 and p80…p99 targets).
+ *
+ * Why all 500 and not a 60-VM slice: the whole run takes ≈ 10 s, and small slices are too noisy
+ * to guard memory — a handful of VMs with tens of GiB decide the memory totals, so on VMs 1–60,
+ * 1+5k and 3+5k (100 VMs each) our memory curve does not dominate VPA's (ratio at VPA's default
+ * 0.95–0.98), on 1+8k (60 VMs) it is ×1.31 at VPA's default but loses at VPA's p95/p99 points,
+ * while on all 500 it dominates (×1.09). CPU dominates on every slice tried (×1.08–1.20).
+ *
+ * Checked: ours dominates VPA on CPU and memory (reclaims at least as much at every VPA point's
+ * violation rate) and reclaims ≥ 5 % more than VPA's default at its violation rate (measured
+ * 1.08 CPU, 1.09 memory; the issue's target of 1.15 is not met), and at VPA's default reclaimed
+ * share our CPU violation rate is under half of VPA's. Interpolation helpers checked on a toy curve.
+ */
+describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VMs, fit 21 days, judge the last 7', () => {
+  it('dominates the VPA recommender on CPU and memory and beats its default point by ≥ 5 %', () => {
+    const vms = loadBitbrains(500);
+    const { list, excluded } = prepare(vms, OUTER);
+    expect(list.length).toBe(500);
+    expect(excluded).toEqual({ noFitData: 0, noJudgedData: 0, noProvisioned: 0 });
+    const ours = sweepOurs(list, OUTER);
+    const vpa = sweepVpa(list, OUTER);
+    const cpu = dominance(ours, vpa, 'cpu');
+    const mem = dominance(ours, vpa, 'memory');
+    expect(cpu.rows.filter((r) => !r.ok).map((r) => r.vpa.setting)).toEqual([]);
+    expect(mem.rows.filter((r) => !r.ok).map((r) => r.vpa.setting)).toEqual([]);
+    expect(cpu.ratioAtDefault).toBeGreaterThanOrEqual(1.05);
+    expect(mem.ratioAtDefault).toBeGreaterThanOrEqual(1.05);
+    expect(cpu.oursViolationAtDefaultReclaimed).toBeLessThan(0.5 * cpu.violationAtDefault);
+    // VPA's default point, as measured when this test was written (a change to the baseline shows here).
+    expect(cpu.vpaAtDefault).toBeCloseTo(0.6345, 3);
+    expect(cpu.violationAtDefault).toBeCloseTo(0.0284, 3);
+    // Keeping the provisioned size reclaims nothing and still violates (some VMs run above it).
+    const prov = provisionedPoint(list, OUTER).score;
+    expect(prov.cpuReclaimed).toBe(0);
+    expect(prov.cpuViolation).toBeGreaterThan(0);
+    // Our default (risk ×1) violates less than VPA's default on both resources.
+    const od = ours.find((p) => p.isDefault)!.score;
+    const vd = vpa.find((p) => p.isDefault)!.score;
+    expect(od.cpuViolation).toBeLessThan(vd.cpuViolation);
+    expect(od.memViolation).toBeLessThan(vd.memViolation);
+  }, 60_000);
+});
+
+describe('curve helpers', () => {
+  it('reads a curve on its upper envelope', () => {
+    const curve = [
+      { x: 0.01, y: 0.5 },
+      { x: 0.02, y: 0.6 },
+      { x: 0.03, y: 0.55 }, // dominated: more violations, less reclaimed
+      { x: 0.05, y: 0.7 },
+    ];
+    expect(interpolate(curve, 0.005)).toBeNaN();
+    expect(interpolate(curve, 0.015)).toBeCloseTo(0.55, 12);
+    expect(interpolate(curve, 0.035)).toBeCloseTo(0.65, 12);
+    expect(interpolate(curve, 0.2)).toBeCloseTo(0.7, 12);
+    expect(violationsAt(curve, 0.65)).toBeCloseTo(0.035, 12);
+    expect(violationsAt(curve, 0.4)).toBeCloseTo(0.01, 12);
+    expect(violationsAt(curve, 0.8)).toBeNaN();
+  });
+});
