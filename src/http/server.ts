@@ -1,6 +1,7 @@
 import { AnomalyService, anomalyRoutes, registerAnomalyEnvelope, registerAnomalyJobs, RequestDetector } from '../anomaly/index.js';
 import { FailureService, failureRoutes, registerFailureJobs } from '../failure/index.js';
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
+import { OptimizationService, optimizationRoutes, registerOptimizationEnvelope, registerWorkloadEnvelope, workloadRoutes } from '../optimization/index.js';
 import { PlacementService, placementRoutes } from '../placement/index.js';
 import type { Platform } from '../platform/platform.js';
 import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
@@ -20,6 +21,7 @@ export interface Engine {
   anomaly: AnomalyService;
   failure: FailureService;
   placement: PlacementService;
+  optimization: OptimizationService;
   /** Starts background work that needs the migrated database (live anomaly state, timers). */
   start(): Promise<void>;
   /** Stops it, writing queued records and checkpoints; call after in-flight requests finished. */
@@ -33,6 +35,7 @@ export interface Capabilities {
   detector: RequestDetector;
   failure: FailureService;
   placement: PlacementService;
+  optimization: OptimizationService;
 }
 
 /**
@@ -46,18 +49,21 @@ export function registerCapabilities(platform: Platform): Capabilities {
   const detector = new RequestDetector({ scorer: anomaly.scorer, pipeline: anomaly.pipeline, telemetry, baseThreshold: platform.config.anomalyThreshold });
   const failure = new FailureService(platform, registry);
   const placement = new PlacementService(platform);
+  const optimization = new OptimizationService(platform, telemetry);
   registerTelemetryJobs(platform, telemetry);
   registerAnomalyJobs(platform, anomaly);
   registerFailureJobs(platform, failure);
   registerModelEnvelope(platform.envelope, registry);
   registerAnomalyEnvelope(platform.envelope, detector);
+  registerOptimizationEnvelope(platform.envelope, optimization);
+  registerWorkloadEnvelope(platform.envelope);
   platform.envelope.register('health', 'check', async () => ({ data: { ...(await healthReport(platform, registry)) } }), { role: 'viewer' });
-  return { registry, telemetry, anomaly, detector, failure, placement };
+  return { registry, telemetry, anomaly, detector, failure, placement, optimization };
 }
 
 /** Wires every capability into one Fastify app over an opened platform. */
 export async function createEngine(platform: Platform): Promise<Engine> {
-  const { registry, telemetry, anomaly, detector, failure, placement } = registerCapabilities(platform);
+  const { registry, telemetry, anomaly, detector, failure, placement, optimization } = registerCapabilities(platform);
 
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
@@ -69,6 +75,8 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     anomalyRoutes(platform, anomaly, detector),
     failureRoutes(platform, failure),
     placementRoutes(platform, placement),
+    optimizationRoutes(platform, optimization),
+    workloadRoutes(platform),
     processRoute(platform),
   ]);
   return {
@@ -79,6 +87,7 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     anomaly,
     failure,
     placement,
+    optimization,
     start: async () => {
       await anomaly.start();
       // The failure and interference models load in the background: start-up does not wait for them.

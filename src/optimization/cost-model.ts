@@ -48,6 +48,8 @@ export const HOURS_PER_MONTH = 730.5;
 
 /** Merges an operator's overrides onto the defaults, refusing negative or non-finite prices. */
 export function costModel(overrides: Partial<CostModel> = {}): CostModel {
+  const unknown = Object.keys(overrides).filter((k) => !Object.hasOwn(DEFAULT_COST_MODEL, k));
+  if (unknown.length) throw new RangeError(`cost model: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${Object.keys(DEFAULT_COST_MODEL).join(', ')}`);
   const model = { ...DEFAULT_COST_MODEL, ...overrides };
   for (const [key, value] of Object.entries(model)) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`cost model: ${key} must be a finite number ≥ 0, got ${value}`);

@@ -20,6 +20,7 @@ import {
   type ForecasterCandidate,
   type SeriesGrid,
 } from '../ml/forecast/index.js';
+import { toRegularGrid } from './regular-grid.js';
 
 /** Fewest points a forecast is made from. */
 export const MIN_DEMAND_POINTS = 12;
@@ -29,8 +30,6 @@ export const MAX_DEMAND_POINTS = 100_000;
 export const MAX_HORIZON_MINUTES = 7 * 24 * 60;
 /** Grid steps kept for fitting: the latest 5 weeks of 5-minute steps (older history adds little and costs time). */
 const MAX_GRID_STEPS = 10_080;
-/** Finest grid: one minute (NovaCron sends per-minute to hourly points). */
-const MIN_STEP_MS = 60_000;
 
 export const DEMAND_LEVELS = [0.5, 0.9, 0.95, 0.99] as const;
 
@@ -83,32 +82,10 @@ export interface DemandForecast {
   notes: string[];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : NaN;
-}
-
 /** The points averaged onto a regular grid of the median spacing (NaN where a step has none). */
 export function toGrid(points: readonly DemandPoint[]): SeriesGrid {
-  const sorted = [...points].filter((p) => Number.isFinite(p.ts) && Number.isFinite(p.value)).sort((a, b) => a.ts - b.ts);
-  if (sorted.length < 2) return { values: Float64Array.from(sorted, (p) => p.value), startMs: sorted[0]?.ts ?? 0, stepMs: MIN_STEP_MS };
-  const gaps: number[] = [];
-  for (let i = 1; i < sorted.length; i++) if (sorted[i].ts > sorted[i - 1].ts) gaps.push(sorted[i].ts - sorted[i - 1].ts);
-  const stepMs = Math.max(MIN_STEP_MS, Math.round((median(gaps) || MIN_STEP_MS) / 1000) * 1000);
-  const end = sorted[sorted.length - 1].ts;
-  const first = Math.max(sorted[0].ts, end - (MAX_GRID_STEPS - 1) * stepMs);
-  const n = Math.floor((end - first) / stepMs) + 1;
-  const sum = new Float64Array(n);
-  const count = new Float64Array(n);
-  for (const p of sorted) {
-    if (p.ts < first) continue;
-    const i = Math.min(n - 1, Math.floor((p.ts - first) / stepMs));
-    sum[i] += p.value;
-    count[i]++;
-  }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = count[i] ? sum[i] / count[i] : NaN;
-  return { values, startMs: first, stepMs };
+  const g = toRegularGrid(Float64Array.from(points, (p) => p.ts), [Float64Array.from(points, (p) => p.value)], MAX_GRID_STEPS);
+  return { values: g.columns[0], startMs: g.startMs, stepMs: g.stepMs };
 }
 
 export function inferUnits(values: ArrayLike<number>): DemandUnits {

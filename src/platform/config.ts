@@ -48,6 +48,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { env: 'NOVACRON_ANOMALY_WEBHOOK_SECRET', default: '(unset)', meaning: 'HMAC-SHA256 secret for the `X-NovaCron-Signature` header of webhook deliveries.' },
   { env: 'NOVACRON_FAILURE_SCORE_INTERVAL_S', default: '60', meaning: 'How often every host with telemetry in the last 15 minutes is scored for failure risk (its last 24 h of telemetry), the latest assessment stored for `GET /api/v1/failure/risks` and alarming hosts alerted. 0 turns background scoring off; otherwise at least 5.' },
   { env: 'NOVACRON_FAILURE_MODEL_FILE', default: '(bundled)', meaning: 'Failure model file (as `novacron-ai train-failure --out` writes it) registered as a version at start and activated unless a retrained model is active; unset: the bundled `models/failure-default.json.gz`.' },
+  { env: 'NOVACRON_COST_MODEL', default: '(defaults)', meaning: 'JSON object overriding the resource-optimisation cost model: perCoreMonth (25), perGiBMonth (3.5), perStorageGiBMonth (0.1), hostIdleWatts (200), hostPeakWatts (500), energyPricePerKWh (0.15), pue (1.5), hostMonthlyFixed (0), migrationFixedCost (2), downtimeCostPerHour (1000); e.g. `{"perCoreMonth":18,"energyPricePerKWh":0.22}`.' },
   { env: 'NOVACRON_SHUTDOWN_TIMEOUT_MS', default: '15000', meaning: 'How long a graceful shutdown waits for in-flight requests and jobs before closing anyway.' },
 ] as const;
 
@@ -95,6 +96,8 @@ export interface Config {
   failureScoreIntervalMs: number;
   /** Undefined: the bundled default model. */
   failureModelFile: string | undefined;
+  /** Overrides of the optimisation cost model (checked against its fields when the service starts). */
+  costModel: Record<string, number>;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +114,23 @@ function text(env: Env, key: string, fallback: string): string {
 function optional(env: Env, key: string): string | undefined {
   const v = env[key]?.trim();
   return v ? v : undefined;
+}
+
+/** A JSON object of finite numbers ≥ 0, e.g. cost-model overrides. */
+function numberRecord(env: Env, key: string): Record<string, number> {
+  const raw = env[key]?.trim();
+  if (!raw) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a JSON object, got "${raw}"`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${key} must be a JSON object of numbers`);
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new ConfigError(`${key}.${k} must be a finite number ≥ 0, got ${JSON.stringify(x)}`);
+  }
+  return v as Record<string, number>;
 }
 
 function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
@@ -224,6 +244,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     anomalyWebhookUrl: webhookUrl(env, 'NOVACRON_ANOMALY_WEBHOOK_URL'),
     anomalyWebhookSecret: optional(env, 'NOVACRON_ANOMALY_WEBHOOK_SECRET'),
     failureScoreIntervalMs: intervalOrOff(env, 'NOVACRON_FAILURE_SCORE_INTERVAL_S', 60, 5, 86_400) * 1000,
+    costModel: numberRecord(env, 'NOVACRON_COST_MODEL'),
     failureModelFile: optional(env, 'NOVACRON_FAILURE_MODEL_FILE') === undefined ? undefined : path.resolve(cwd, optional(env, 'NOVACRON_FAILURE_MODEL_FILE')!),
   };
 }

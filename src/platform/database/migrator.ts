@@ -3,6 +3,7 @@ import type { DialectName } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
 import * as anomaly from './migrations/0002-anomaly.js';
 import * as failure from './migrations/0003-failure.js';
+import * as optimization from './migrations/0004-optimization.js';
 
 interface VersionedMigration {
   name: string;
@@ -14,6 +15,7 @@ const MIGRATIONS: VersionedMigration[] = [
   { name: '0001-initial', up: initial.up },
   { name: '0002-anomaly', up: anomaly.up },
   { name: '0003-failure', up: failure.up },
+  { name: '0004-optimization', up: optimization.up },
 ];
 
 class StaticProvider implements MigrationProvider {

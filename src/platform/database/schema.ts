@@ -151,6 +151,21 @@ export interface FailureAssessmentTable {
   payload: string;
 }
 
+/** Resource recommendations made (0004). */
+export interface ResourceRecommendationTable {
+  id: string;
+  created_at: number;
+  workload_id: string;
+  action: string;
+  priority: number;
+  confidence: number;
+  objective: string;
+  cost_change: number;
+  monthly_saving: number;
+  /** JSON: the recommendation as answered. */
+  payload: string;
+}
+
 export interface ApiKeyTable {
   id: string;
   name: string;
@@ -256,4 +271,5 @@ export interface Schema {
   incident_resources: IncidentResourceTable;
   detector_checkpoints: DetectorCheckpointTable;
   failure_assessments: FailureAssessmentTable;
+  resource_recommendations: ResourceRecommendationTable;
 }

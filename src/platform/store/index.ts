@@ -7,6 +7,7 @@ import { FailureRepository } from './failure-repository.js';
 import { InventoryRepository } from './inventory-repository.js';
 import { JobRepository } from './job-repository.js';
 import { ModelRepository } from './model-repository.js';
+import { OptimizationRepository } from './optimization-repository.js';
 import { TelemetryRepository } from './telemetry-repository.js';
 
 /** The one repository layer: every capability reads and writes through these. */
@@ -20,6 +21,7 @@ export class Store {
   readonly jobs: JobRepository;
   readonly anomalies: AnomalyRepository;
   readonly failure: FailureRepository;
+  readonly optimization: OptimizationRepository;
 
   constructor(readonly database: Database) {
     this.telemetry = new TelemetryRepository(database);
@@ -31,6 +33,7 @@ export class Store {
     this.jobs = new JobRepository(database);
     this.anomalies = new AnomalyRepository(database);
     this.failure = new FailureRepository(database);
+    this.optimization = new OptimizationRepository(database);
   }
 }
 
@@ -43,3 +46,4 @@ export * from './audit-repository.js';
 export * from './job-repository.js';
 export * from './anomaly-repository.js';
 export * from './failure-repository.js';
+export * from './optimization-repository.js';
