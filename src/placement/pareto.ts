@@ -2,30 +2,29 @@
 
 /**
  * Indices of the non-dominated rows of a row-major table (`values[i * width + k]`), in
- * descending order of the first column. Rows are visited best-first (lexicographically), so a
- * row can only be dominated by one already on the front: O(n log n + n · front). Identical rows
- * are one point of the front: the first (best-ordered) one stands for them.
+ * descending lexicographic order (first column first). One pass keeps the current front: a row
+ * covered by a member (dominated, or equal to it) is dropped, a row that dominates members
+ * replaces them: O(n · front), no sort of the whole table. Identical rows are one point of the
+ * front: the lowest index stands for them.
  */
 export function paretoFront(values: Float64Array, width: number): number[] {
   const n = width > 0 ? values.length / width : 0;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => {
-    for (let k = 0; k < width; k++) {
-      const a = values[i * width + k];
-      const b = values[j * width + k];
-      if (a !== b) return b - a;
-    }
-    return i - j;
-  });
-  const front: number[] = [];
-  for (let o = 0; o < n; o++) {
-    const i = order[o];
-    let kept = true;
-    for (let f = 0; f < front.length && kept; f++) if (coversRow(values, width, front[f], i)) kept = false;
-    if (kept) front.push(i);
+  let front: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let covered = false;
+    for (let f = 0; f < front.length && !covered; f++) if (coversRow(values, width, front[f], i)) covered = true;
+    if (covered) continue;
+    // i is not covered by any member; members it covers are dominated by it (not equal: equal would cover i).
+    if (front.some((j) => coversRow(values, width, i, j))) front = front.filter((j) => !coversRow(values, width, i, j));
+    front.push(i);
   }
-  return front;
+  return front.sort((a, b) => {
+    for (let k = 0; k < width; k++) {
+      const d = values[b * width + k] - values[a * width + k];
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
 }
 
 /** Whether row a is at least as good as row b in every column (so b is dominated or a duplicate). */

@@ -276,6 +276,7 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
   const m = computed.length;
   const colSum = new Float64Array(m);
   const colCount = new Float64Array(m);
+  const denAll = new Float64Array(k);
   const cursor = new CandidateCursor(request, hosts, rows, liveColumns(snapshot.columns), scratch.shares(n * SHARES));
   const values = scratch.values(n);
   for (let c = 0; c < m; c++) {
@@ -287,17 +288,6 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
     }
     let sum = 0;
     let count = 0;
-    for (let v = 0; v < k; v++) {
-      const wf = vectors[v][f];
-      if (wf === 0) continue;
-      const o = v * n;
-      for (let i = 0; i < n; i++) {
-        const x = values[i];
-        if (x !== x) continue;
-        num[o + i] += wf * x;
-        den[o + i] += wf;
-      }
-    }
     for (let i = 0; i < n; i++) {
       const x = values[i];
       if (x === x) {
@@ -307,6 +297,30 @@ export function scoreHosts(snapshot: FleetSnapshot, rows: readonly number[], req
     }
     colSum[c] = sum;
     colCount[c] = count;
+    // A column every host has adds its weight to every denominator: one number per vector,
+    // added once at the end, instead of a write per host.
+    const complete = count === n;
+    for (let v = 0; v < k; v++) {
+      const wf = vectors[v][f];
+      if (wf === 0) continue;
+      const o = v * n;
+      if (complete) {
+        denAll[v] += wf;
+        for (let i = 0; i < n; i++) num[o + i] += wf * values[i];
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
+        const x = values[i];
+        if (x !== x) continue;
+        num[o + i] += wf * x;
+        den[o + i] += wf;
+      }
+    }
+  }
+  for (let v = 0; v < k; v++) {
+    const add = denAll[v];
+    if (add === 0) continue;
+    for (let i = 0, o = v * n; i < n; i++) den[o + i] += add;
   }
   let applicableWeight = 0;
   for (let f = 0; f < F; f++) if (applies[f]) applicableWeight += opts.weights[f];
