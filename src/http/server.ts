@@ -1,7 +1,18 @@
 import { AnomalyService, anomalyRoutes, registerAnomalyEnvelope, registerAnomalyJobs, RequestDetector } from '../anomaly/index.js';
 import { FailureService, failureRoutes, registerFailureJobs } from '../failure/index.js';
 import { registerModelEnvelope, ModelRegistry, modelRoutes } from '../models/index.js';
-import { OptimizationService, optimizationRoutes, registerOptimizationEnvelope, registerWorkloadEnvelope, workloadRoutes } from '../optimization/index.js';
+import {
+  clusterDepsFor,
+  clusterRoutes,
+  OptimizationService,
+  optimizationRoutes,
+  registerClusterEnvelope,
+  registerOptimizationEnvelope,
+  registerOptimizationJobs,
+  registerWorkloadEnvelope,
+  workloadRoutes,
+  type ClusterDeps,
+} from '../optimization/index.js';
 import { PlacementService, placementRoutes } from '../placement/index.js';
 import type { Platform } from '../platform/platform.js';
 import { inventoryRoutes, telemetryRoutes, TelemetryService, registerTelemetryJobs } from '../telemetry/index.js';
@@ -11,6 +22,7 @@ import { healthReport } from './health.js';
 import { jobRoutes } from './job-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { processRoute } from './novacron/process-route.js';
+import { registerTrainingEnvelope } from './novacron/training-envelope.js';
 import { serviceRoutes } from './service-routes.js';
 
 export interface Engine {
@@ -36,6 +48,7 @@ export interface Capabilities {
   failure: FailureService;
   placement: PlacementService;
   optimization: OptimizationService;
+  cluster: ClusterDeps;
 }
 
 /**
@@ -57,13 +70,17 @@ export function registerCapabilities(platform: Platform): Capabilities {
   registerAnomalyEnvelope(platform.envelope, detector);
   registerOptimizationEnvelope(platform.envelope, optimization);
   registerWorkloadEnvelope(platform.envelope);
+  const cluster = clusterDepsFor(platform);
+  registerClusterEnvelope(platform.envelope, cluster);
+  registerOptimizationJobs(platform, registry, optimization);
+  registerTrainingEnvelope(platform, { registry, failure, optimization });
   platform.envelope.register('health', 'check', async () => ({ data: { ...(await healthReport(platform, registry)) } }), { role: 'viewer' });
-  return { registry, telemetry, anomaly, detector, failure, placement, optimization };
+  return { registry, telemetry, anomaly, detector, failure, placement, optimization, cluster };
 }
 
 /** Wires every capability into one Fastify app over an opened platform. */
 export async function createEngine(platform: Platform): Promise<Engine> {
-  const { registry, telemetry, anomaly, detector, failure, placement, optimization } = registerCapabilities(platform);
+  const { registry, telemetry, anomaly, detector, failure, placement, optimization, cluster } = registerCapabilities(platform);
 
   const app = await buildApp(platform, [
     serviceRoutes(platform, registry),
@@ -77,6 +94,7 @@ export async function createEngine(platform: Platform): Promise<Engine> {
     placementRoutes(platform, placement),
     optimizationRoutes(platform, optimization),
     workloadRoutes(platform),
+    clusterRoutes(platform, cluster),
     processRoute(platform),
   ]);
   return {
