@@ -331,7 +331,7 @@ export function historyPoints(rows: readonly Record<string, unknown>[], key: str
     const raw = r[key] ?? r.value;
     // A row without this metric is skipped (rows may carry other metrics only).
     if (raw === undefined || raw === null) return;
-    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) throw Problem.badRequest(`${path}/${i}/${key} must be a number ≥ 0`, [{ path: `${path}/${i}/${key}`, message: 'must be a number ≥ 0' }]);
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1e9) throw Problem.badRequest(`${path}/${i}/${key} must be a number between 0 and 1e9`, [{ path: `${path}/${i}/${key}`, message: 'must be a number between 0 and 1e9' }]);
     let ts = now - (rows.length - 1 - i) * 300_000;
     if (stamped) {
       const t = parseTimestamp(r.timestamp, now + DAY_MS);

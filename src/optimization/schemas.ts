@@ -18,7 +18,14 @@ export const MAX_SUMMARY_HOURS = 24 * 366;
 
 const Id = Type.String({ minLength: 1, maxLength: 256 });
 const Timestamp = Type.Union([Type.String({ maxLength: 64 }), Type.Number()], { description: 'RFC 3339 with a zone, or epoch milliseconds (numbers below 1e11 are epoch seconds)' });
-const Usage = (what: string) => Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: `${what}: a fraction of the allocation (0–1; above 1 = using more than allocated, e.g. CPU bursting), or percent when the field's values in the request exceed 1.5` }));
+/** Largest utilisation accepted: 1,000 % (a VM bursting to ten times its allocation, in percent). */
+const MAX_UTILISATION = 1000;
+const Usage = (what: string) =>
+  Type.Optional(
+    Type.Union([Type.Number({ minimum: 0, maximum: MAX_UTILISATION }), Type.Null()], {
+      description: `${what}: a fraction of the allocation (0–1; above 1 = using more than allocated, e.g. CPU bursting), or percent when the field's values in the request exceed 1.5; at most ${MAX_UTILISATION}`,
+    }),
+  );
 
 export const ObjectiveQuery = Type.Object({
   objective: Type.Optional(
@@ -134,7 +141,7 @@ export const SummaryResponse = Type.Object({
 
 export const PredictResourcesBody = Type.Object({
   resource_id: Type.String({ minLength: 1, maxLength: 256, description: 'A node or VM id; without history its stored telemetry is used' }),
-  metrics: Type.Record(Type.String({ maxLength: 128 }), Type.Number(), {
+  metrics: Type.Record(Type.String({ maxLength: 128 }), Type.Number({ minimum: 0, maximum: 1e9 }), {
     maxProperties: 64,
     description: 'Current values, e.g. {"cpu_usage": 0.5}: the first key (cpu_usage, memory_usage, disk_usage, network_usage or a telemetry metric name) is forecast',
   }),
@@ -164,7 +171,7 @@ export const PredictResourcesResponse = Type.Object({
 
 export const OptimizeScalingBody = Type.Object({
   vm_id: Type.String({ minLength: 1, maxLength: 256 }),
-  current_resources: Type.Record(Type.String({ maxLength: 128 }), Type.Number(), {
+  current_resources: Type.Record(Type.String({ maxLength: 128 }), Type.Number({ minimum: 0, maximum: 1e9 }), {
     maxProperties: 64,
     description: 'Current use as fractions (cpu_usage, memory_usage …) and optionally the allocation (cpu_cores, memory_gb) so targets come out in cores and GiB',
   }),
