@@ -9,6 +9,7 @@
  * target_resources per instance, reasoning, priority 2).
  */
 import type { ClusterState, PackingPolicy } from './cluster-state.js';
+import type { Recommendation } from './rightsizing.js';
 
 export interface SplitDemand {
   id: string;
@@ -100,15 +101,7 @@ export function recommendSplitsInState(state: ClusterState, opts: Omit<SplitOpti
 }
 
 /** The NovaCron Recommendation (contract §1A) for a split. */
-export function splitToRecommendation(s: SplitRecommendation, now: number = Date.now()): {
-  action: 'split';
-  target_resources: { cpu_cores: number; memory_gb: number; storage_gb: number };
-  expected_impact: { performance_change: number; cost_change: number; efficiency_change: number; resource_utilization_change: number };
-  confidence: number;
-  reasoning: string[];
-  priority: number;
-  timestamp: string;
-} {
+export function splitToRecommendation(s: SplitRecommendation, now: number = Date.now()): Omit<Recommendation, 'action'> & { action: 'split' } {
   return {
     action: 'split',
     target_resources: { cpu_cores: s.perInstance.cores, memory_gb: s.perInstance.memoryGiB, storage_gb: 0 },
