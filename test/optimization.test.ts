@@ -70,6 +70,7 @@ describe(`resource optimisation over HTTP (${backend})`, () => {
 
   it('optimize-single answers null with a message when nothing should change, and the summary counts what was recommended', async () => {
     const before = await t.request('GET', '/api/v1/resource/summary?hours=24', { key: t.keys.viewer });
+    expect((await t.request('GET', '/api/v1/resource/summary?hours=1.5', { key: t.keys.viewer })).status).toBe(200);
     expect(before.status).toBe(200);
     const single = await post('/api/v1/resource/optimize-single', { workload_id: 'short', cpu_cores: 2, memory_gb: 4, usage_history: history(0.25, 0.3, 0.3) });
     expect(single.status, single.text).toBe(200);

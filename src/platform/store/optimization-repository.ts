@@ -41,7 +41,7 @@ export class OptimizationRepository {
           .values(
             rows.slice(i, i + BATCH).map((r) => ({
               id: randomUUID(),
-              created_at: r.createdAt,
+              created_at: Math.round(r.createdAt),
               workload_id: r.workloadId,
               action: r.action,
               priority: r.priority,
@@ -59,7 +59,8 @@ export class OptimizationRepository {
 
   /** Counts and sums over the recommendations made at or after `since` (epoch ms). */
   async summary(since: number): Promise<RecommendationSummary> {
-    const base = this.database.db.selectFrom('resource_recommendations').where('created_at', '>=', since);
+    // created_at is a bigint: PostgreSQL refuses a fractional bound (a window of 1.5 hours gives one).
+    const base = this.database.db.selectFrom('resource_recommendations').where('created_at', '>=', Math.floor(since));
     const [byAction, byPriority, totals] = await Promise.all([
       base.select(['action', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('action').execute(),
       base.select(['priority', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('priority').execute(),
