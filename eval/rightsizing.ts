@@ -10,19 +10,84 @@
  *   sizes each VM; the sizes are judged on the last 7 days (steps 6625–8640), which no method and
  *   no choice of ours ever looked at. The ≈ 2 days between are unseen by both (a recommendation is
  *   reviewed and applied, then lives for a week).
- * - Inner split (tuning only): the same shapes inside the first 21 days — fit on days 1–12, judge
- *   days 15–21. Every design choice and default of our rightsizer (the weekly-mixture forecaster,
- *   the cost-optimal sizing with per-VM exceedance caps, the standard class's numbers, the risk
- *   grid) was made on this split; the inner results are printed too. Full disclosure: the outer
- *   split was first run with the design as of then; three changes followed, each diagnosed and
- *   chosen on the inner split alone: (1) the forecast's tail is cut at 1.1 × the history's peak
- *   (on/off VMs pinned at their ceiling were sized at 2–2.4 × a ceiling they never exceeded);
- *   (2) the trend test became seasonal (lag-7 days), because weekly patterns masked trends;
- *   (3) the risk grid was extended down to ×0.1 so our curve reaches VPA's lowest memory
- *   violation rate. The outer numbers moved by these changes are reported as they now are.
+ * - Tuning splits (inside the first 21 days only): INNER — fit on days 1–12, judge days 15–21 (full
+ *   tables below) — and INNER_EXTRA — fit on days 1–7, 1–9, 1–10, judge the 7 days after the same
+ *   ≈ 2-day gap (one line each). One judged week decides little: with the same method the memory
+ *   ratio at VPA's default moved between ×1.03 and ×1.28 from one of these weeks to the next, so
+ *   every choice since the second round (below) was made on the MEAN over the four splits, never
+ *   on one. `--inner-only` runs them without the outer split.
  * - The current size is the VM's last non-zero provisioned cores and memory in the fit window.
  *   VMs without data in the fit or judged window, or without a provisioned size, are excluded
  *   (counted below).
+ *
+ * Disclosure, in order.
+ * 1. First round: the design (weekly-mixture forecaster, cost-optimal sizing with per-VM
+ *    exceedance caps, the standard class's numbers, the risk grid) was made on INNER alone. The
+ *    outer split was then run; three changes followed, each diagnosed and chosen on INNER alone:
+ *    the forecast's tail cut at 1.1 × the history's peak (on/off VMs pinned at their ceiling were
+ *    sized at 2–2.4 × a ceiling they never exceeded); the trend test made seasonal (lag-7 days);
+ *    the risk grid extended down to ×0.1. Outer result of that design: dominates VPA, ×1.082 CPU
+ *    and ×1.090 memory at VPA's default (INNER ×1.113 / ×1.088) — target ×1.15 not met.
+ * 2. Second round (this version), started knowing those outer numbers and nothing else about the
+ *    outer week; all work on the four tuning splits; the outer split was run ONCE at the end and is
+ *    reported as it came out, nothing was changed after it. Means over the four tuning splits
+ *    (CPU / memory ratio at VPA's default), first-round design: ×1.106 / ×1.149 (per split
+ *    1.078/1.114/1.122/1.113 and 1.030/1.235/1.243/1.088; memory did not dominate on days 1–7).
+ *    Kept (each number: the mean with that one change undone, all else final):
+ *    - memory safety floor on the WORKING SET: the highest level held for 30 minutes in the last
+ *      24 h (+ 5 %), not the plain 24 h peak (sla-classes.ts memorySafetySustainMinutes). Most
+ *      Bitbrains memory peaks are 5–20-minute spikes of batch VMs; a plain-peak floor pinned those
+ *      VMs at their spike. Memory ×1.156 with the plain peak (INNER ×1.091) → ×1.185 (×1.164);
+ *      15 minutes ×1.182. An oracle that knows the judged week loses almost nothing to the
+ *      30-minute floor (×1.171/1.357/1.374/1.221) but a lot to the plain one (INNER ×1.130). The
+ *      critical class keeps the plain 7-day peak.
+ *    - per-resource forecast uncertainty: CPU without the level mixture (σ factor 0), memory with
+ *      a quarter (0.25) instead of 0.5 for both: ×1.127 / ×1.174 with 0.5 for both → ×1.129 / ×1.185.
+ *    - a higher price on running short in the standard class (CPU 200 → 800, memory 700 → 1400 a
+ *      VM-month; the other classes scaled alike): buys down cheap tails of small VMs; CPU ×1.100 →
+ *      ×1.129, memory ×1.182 → ×1.185, and our default point runs short less often.
+ *    - scale up only a VM whose usage came within 2 % of its provisioned size (or trends up):
+ *      usage is censored at the provisioned size, so a forecast tail above it on a VM that never
+ *      came near is extrapolation (three 38.9 GiB VMs were sized at 43–46 GiB). Memory ×1.180 →
+ *      ×1.185, its worst VPA point 0.960 → 0.983.
+ *    - one risk knob `risk` (RightsizingOptions): shortfall cost ÷ r, class maxExceedance × r up
+ *      to a hard 25 % limit (was an implicit 50 %), and below r = 1 a headroom of 5 % per halving
+ *      (the forecast stops at 1.1 × the history's peak, so without a margin the curve did not reach
+ *      VPA's lowest memory violation rates: with 0 the memory curve missed VPA's p99 point on two
+ *      splits; 0.1 lowers its worst ratio to 0.960). Grid extended to ×0.05 … ×16.
+ *    - THE 25 % LIMIT COSTS CPU RATIO, deliberately: with 50 % the CPU mean is ×1.157 (per split
+ *      1.169/1.143/1.155/1.160) instead of ×1.129. The difference is almost all one cluster of
+ *      8-core batch VMs that run at their ceiling about half of the week: at a large risk appetite
+ *      the cost-optimal rule sizes them at 0.1 core (forecast share short 30 %, judged 78 %),
+ *      which the pooled violation rate scores as cheap (they already exceed 8 cores in half the
+ *      intervals, so the cut adds few violations) while their work would run ~80 × slower. The
+ *      metric counts an interval 1 % short the same as one 99 % short; the product must not.
+ *    Tried and rejected (means or INNER, same protocol):
+ *    - a GLOBAL cross-VM model of next week's exceedance (gradient-boosted trees, src/ml/tree, on
+ *      19 per-VM features — quantiles and peaks over 1/3/7 days and all history, share of days
+ *      above the size, trend, burstiness, size / provisioned, our forecast's exceedance — trained
+ *      on rolling origins inside each split's fit window, deciding by the same cost rule over
+ *      ~25 candidate sizes): memory 7d –/9d 1.088/10d –/INNER 1.136, none dominating ("–": the
+ *      curve missed VPA's lowest points), against 1.037/1.263/1.249/1.097 for our forecast over the
+ *      same candidates; CPU 1.161/1.126/1.110/1.148 against 1.198/1.126/1.128/1.142. With 3–10
+ *      days of history to learn from there is too little to calibrate tails across VMs.
+ *    - a global isotonic recalibration of forecast exceedances (learned the same way): INNER CPU
+ *      ×1.176 → ×1.156, memory ×1.115 → ×1.109. The forecast under-states exceedance at all levels
+ *      (forecast 0.2 % → judged 0.4–0.9 %) but nearly proportionally, which only rescales the price.
+ *    - pooling each VM's forecast with its peers' (same provisioned shape, weight 0.05–0.5):
+ *      worse on every split (days 1–7 memory ×1.019 → ×0.945 at 0.1).
+ *    - other recency weightings (flat, 1/2/4/8-day half-lives, last days ×3–×5) and a pessimistic
+ *      mix with the busiest days: within ±0.01, a 1-day half-life worse (INNER memory ×1.052).
+ *    - no per-VM exceedance cap at all (the pure Lagrangian, one global price): CPU ×1.194 — see
+ *      the 25 % limit above, the same cluster.
+ *    Outer result of this version (its one run, reported as it came out): dominates VPA on CPU
+ *    and memory; at VPA's default violation rate ×1.106 CPU (first round ×1.082) and ×1.197
+ *    memory (×1.090) — the ×1.15 target is met for memory, not for CPU.
+ *    Bounds, for scale: an oracle that knows each VM's judged-week distribution and sizes by the
+ *    same cost rule reaches CPU ×1.27/1.22/1.23/1.25 with no cap, but only ×1.08/1.11/1.11/1.07
+ *    if no VM may be short in more than 25 % of the judged intervals (×0.98–1.02 at 10 %): on this
+ *    trace, beating VPA's default by 15 % on CPU takes sizing some busy VMs well below their busy
+ *    level (VPA's own default leaves its worst VM short in 62–100 % of the intervals).
  *
  * Measures, per method and setting: CPU and memory reclaimed = Σ(provisioned − recommended) /
  * Σ provisioned (a scale-up counts negative); violation rate = share of VM × 5-minute intervals in
@@ -30,10 +95,11 @@
  * violation share; VMs with any memory violation (OOM risk) and with ≥ 1 % of intervals over.
  *
  * Methods and their sweeps:
- * - ours (src/optimization/rightsizing.ts): standard SLA class, objective balanced, with the
- *   risk-appetite knob r (class maxExceedance × r, shortfall cost ÷ r; r = 1 is the default),
- *   targets as the product emits them (rounded up, memory floor, min-reduction rule: a VM whose
- *   cut would be < 10 % keeps its size);
+ * - ours (src/optimization/rightsizing.ts): standard SLA class, objective balanced, swept by the
+ *   risk-appetite option r (RightsizingOptions.risk: shortfall cost ÷ r, class maxExceedance × r
+ *   up to 25 %, a headroom below r = 1; r = 1 is the default), targets as the product emits them
+ *   (rounded up, memory working-set floor, no scale-up of a VM that never neared its size,
+ *   min-reduction rule: a VM whose cut would be < 10 % keeps its size);
  * - Kubernetes VPA recommender (src/optimization/vpa-recommender.ts, a faithful re-implementation):
  *   recommendation-margin-fraction 0 … 0.5 at the p90 target (default 0.15), and the target
  *   percentile p80/p85/p95/p99 at the default margin;
@@ -55,15 +121,15 @@
  *
  * The last line is one JSON object with the headline figures.
  *
- *   npx tsx eval/rightsizing.ts [--vms 500]
+ *   npx tsx eval/rightsizing.ts [--vms 500] [--inner-only]
  */
 import { parseArgs } from 'node:util';
 import { GRID_STEPS, GRID_T0, loadBitbrains, STEP_S } from './lib/bitbrains.js';
 import { forecastAccuracy, type MethodAccuracy } from './rightsizing/accuracy.js';
-import { dominance, INNER, OUTER, prepare, provisionedPoint, START_MS, STEP_MS, sweepAws, sweepOurs, sweepVpa, type Domination, type Point, type Split } from './rightsizing/harness.js';
+import { dominance, INNER, INNER_EXTRA, OUTER, prepare, provisionedPoint, START_MS, STEP_MS, sweepAws, sweepOurs, sweepVpa, type Domination, type Point, type Split } from './rightsizing/harness.js';
 import { rightsize } from '../src/optimization/rightsizing.js';
 
-const { values: args } = parseArgs({ options: { vms: { type: 'string', default: '500' } } });
+const { values: args } = parseArgs({ options: { vms: { type: 'string', default: '500' }, 'inner-only': { type: 'boolean', default: false } } });
 const started = performance.now();
 const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${(100 * x).toFixed(d)}%` : '—');
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
@@ -106,8 +172,19 @@ interface SplitResult {
   mem: Domination;
 }
 
-function runSplit(split: Split): SplitResult {
+function runSplit(split: Split, compact = false): SplitResult {
   const { list, excluded } = prepare(vms, split);
+  if (compact) {
+    const ours = sweepOurs(list, split);
+    const vpa = sweepVpa(list, split);
+    const cpu = dominance(ours, vpa, 'cpu');
+    const mem = dominance(ours, vpa, 'memory');
+    const od = ours.find((p) => p.isDefault)!.score;
+    const vd = vpa.find((p) => p.isDefault)!.score;
+    const worst = (d: Domination) => Math.min(...d.rows.map((r) => r.oursReclaimed / r.vpaReclaimed));
+    console.log(`  ${pad(split.name, 44)} ${lpad(list.length, 4)}  CPU ×${cpu.ratioAtDefault.toFixed(3)} ${cpu.dominates ? 'dominates' : 'NOT (worst ×' + worst(cpu).toFixed(3) + ')'}  memory ×${mem.ratioAtDefault.toFixed(3)} ${mem.dominates ? 'dominates' : 'NOT (worst ×' + worst(mem).toFixed(3) + ')'}  | VPA default ${pct(vd.cpuViolation)} / ${pct(vd.memViolation, 3)}, ours ${pct(od.cpuViolation)} / ${pct(od.memViolation, 3)}`);
+    return { split, vms: list.length, ours, vpa, aws: [], prov: provisionedPoint(list, split), cpu, mem };
+  }
   console.log(`\n=== ${split.name} ===`);
   console.log(`Fit ${iso(0)} – ${iso(split.fitEnd)} (${split.fitEnd} steps); judged ${iso(split.judgeStart)} – ${iso(split.judgeEnd)} (${split.judgeEnd - split.judgeStart} steps).`);
   console.log(`VMs: ${list.length} evaluated; excluded ${excluded.noFitData} without data in the fit window, ${excluded.noJudgedData} without data in the judged window, ${excluded.noProvisioned} without a provisioned size.`);
@@ -125,6 +202,14 @@ function runSplit(split: Split): SplitResult {
 }
 
 const inner = runSplit(INNER);
+console.log('\nAll tuning splits (every choice was made on their mean; ratio = ours / VPA reclaimed at VPA\'s default violation rate; violations CPU / memory at the defaults):');
+const innerAll = [...INNER_EXTRA.map((sp) => runSplit(sp, true)), runSplit(INNER, true)];
+const meanRatio = (f: (r: SplitResult) => number) => innerAll.reduce((a, r) => a + f(r), 0) / innerAll.length;
+console.log(`  mean over the ${innerAll.length} tuning splits: CPU ×${meanRatio((r) => r.cpu.ratioAtDefault).toFixed(3)}, memory ×${meanRatio((r) => r.mem.ratioAtDefault).toFixed(3)}`);
+if (args['inner-only']) {
+  console.log(`\n--inner-only: the outer split was not run. Total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
 const outer = runSplit(OUTER);
 
 // Forecast accuracy on the judged week.
@@ -194,6 +279,8 @@ console.log(
     vms: outer.vms,
     outer: { cpu: pick(outer.cpu), memory: pick(outer.mem), oursDefault: def(outer.ours), vpaDefault: def(outer.vpa), awsDefault: def(outer.aws) },
     inner: { cpu: pick(inner.cpu), memory: pick(inner.mem) },
+    innerSplits: Object.fromEntries(innerAll.map((r) => [r.split.name, { cpu: +r.cpu.ratioAtDefault.toFixed(4), cpuDominates: r.cpu.dominates, memory: +r.mem.ratioAtDefault.toFixed(4), memoryDominates: r.mem.dominates }])),
+    innerMean: { cpu: +meanRatio((r) => r.cpu.ratioAtDefault).toFixed(4), memory: +meanRatio((r) => r.mem.ratioAtDefault).toFixed(4) },
     libraryForecasters: Object.fromEntries(libRows.map((r) => [r.name, Object.fromEntries(r.pts.map((p) => [p.setting, { cpuReclaimed: +p.score.cpuReclaimed.toFixed(4), cpuViolation: +p.score.cpuViolation.toFixed(5), memReclaimed: +p.score.memReclaimed.toFixed(4), memViolation: +p.score.memViolation.toFixed(5) }]))])),
     accuracy: Object.fromEntries(accuracy.map((a) => [a.method.split(' (')[0], { medianMase: +a.medianMase.toFixed(4), pooledMase: +a.pooledMase.toFixed(4), medianR2: +a.medianR2.toFixed(4), pooledWithinR2: +a.pooledWithinR2.toFixed(4), pooledFleetR2: +a.pooledFleetR2.toFixed(4) }])),
     msPerVm: +rsMs.toFixed(4),

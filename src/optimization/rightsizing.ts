@@ -8,18 +8,28 @@
  *    forecaster, usage-quantile-forecast.ts; any forecaster can be plugged in, including one
  *    that returns a step-wise QuantileForecast, see `quantileForecastRightsizer`).
  * 2. Size = argmin over sizes x of x + penalty · P(usage > x) with P(usage > x) ≤ the class's
- *    maxExceedance (sla-classes.ts); penalty = class shortfall cost × objective factor ×
- *    `penaltyScale` / the resource's monthly price (cost model). Then + the class headroom.
- * 3. Memory safety: never below the peak of the class's recent window (24 h standard) plus its
- *    margin; never below the minimums (0.025 core, 0.25 GiB — VPA's pod minimums, rounded).
+ *    maxExceedance × `risk` (sla-classes.ts), never above `maxExceedanceLimit` (25 %); penalty =
+ *    class shortfall cost × objective factor × `penaltyScale` ÷ `risk` / the resource's monthly
+ *    price (cost model). One price for every VM is what minimises the fleet's intervals short for
+ *    the capacity it frees (a Lagrangian: each VM is sized where one more unit of it buys down as
+ *    much expected shortfall as the price says); the per-VM cap keeps any one VM from being sized
+ *    at its idle level. Then + the class headroom (+ `lowRiskHeadroom` per halving of risk < 1).
+ *    The forecast is our weekly mixture with per-resource uncertainty (`forecastByResource`: CPU
+ *    without the level mixture, memory with a quarter of it).
+ * 3. Memory safety: never below the WORKING SET of the class's recent window — the highest level
+ *    memory stayed at for `memorySafetySustainMinutes` in a row (30 min standard; the critical
+ *    class takes the plain peak of a week) — plus its margin; never below the minimums (0.025
+ *    core, 0.25 GiB — VPA's pod minimums, rounded).
  * 4. Round UP to a granularity that grows with the size (see `roundUp`): CPU 0.01 core below
  *    0.5 core, 0.05 below 2, 0.25 below 8, 0.5 below 32, then whole cores (a fractional vCPU is
  *    a CPU cap: cgroup quota / hypervisor limit; most Bitbrains VMs use a few hundredths of a
  *    core, so coarser steps would hand back much of what is reclaimed); memory 1/16 GiB below
  *    2 GiB, 0.25 below 8, 0.5 below 32, then whole GiB. `detail.vcpus` gives the whole vCPU
  *    count for hypervisors that only take integers.
- * 5. Decide: scale_up when the size exceeds what is provisioned (the forecast high quantile does
- *    not fit), scale_down when it frees at least the class's minReduction, else keep. The VM's
+ * 5. Decide: scale_up when the size exceeds what is provisioned and the VM's usage came within
+ *    2 % of its provisioned size (or trends up) — usage is censored at the provisioned size, so
+ *    on a VM that never came near it the tail above is extrapolation and the VM keeps its size —
+ *    scale_down when it frees at least the class's minReduction, else keep. The VM's
  *    action is scale_up if any resource goes up (the other may still shrink in the same resize),
  *    scale_down if any goes down, maintain otherwise (targets = provisioned).
  *
@@ -49,7 +59,12 @@
  * 20 % of the VM's cost and 50 a month, 4 when it saves 10 a month, else 5; maintain 5. Low
  * confidence (< 0.5) lowers the priority by one (up to 5).
  *
- * Cost per VM: two histogram passes and a per-day selection per resource, O(n) on typed arrays.
+ * Cost per VM: two histogram passes and a per-day selection per resource, plus one pass with a
+ * monotone deque for the memory floor: O(n) on typed arrays.
+ *
+ * The defaults (σ per resource, the standard class's prices, the 25 % limit, the working-set
+ * floor, the ceiling rule) were chosen on tuning splits inside the first 21 days of the Bitbrains
+ * month, never on its judged last week; eval/rightsizing.ts lists each choice with its numbers.
  */
 import { allocationMonthlyCost, DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
 import type { Forecaster, SeriesGrid } from '../ml/forecast/forecaster.js';
@@ -103,10 +118,35 @@ export interface RightsizingOptions {
   horizonDays: number;
   /** Below this much history: maintain, "insufficient history" (1 day). */
   minHistoryDays: number;
-  /** Multiplies every class's shortfall cost (1): the knob an evaluation sweeps. */
+  /**
+   * Risk appetite r (1): the shortfall cost ÷ r and every class's maxExceedance × r (never above
+   * `maxExceedanceLimit`). r > 1 reclaims more and runs short more often, r < 1 the reverse; the
+   * one knob an evaluation sweeps.
+   */
+  risk: number;
+  /**
+   * Below a risk appetite of 1 the headroom also grows, by this much per halving of r (0.05:
+   * r = 0.5 adds 5 %, r = 0.25 adds 10 %): the forecast's tail stops at 1.1 × the history's
+   * peak, so only a margin makes a VM safe against a week that outgrows everything seen.
+   */
+  lowRiskHeadroom: number;
+  /**
+   * Scale up only a VM whose usage came within 2 % of its provisioned size (or is trending up)
+   * (true): usage is censored at the provisioned size, so above it the forecast only extrapolates.
+   */
+  scaleUpNeedsCeiling: boolean;
+  /** Multiplies every class's shortfall cost (1), on top of `risk`. */
   penaltyScale: number;
-  /** Multiplies every class's maxExceedance (1, result capped at 0.5). With penaltyScale = 1 / exceedanceScale it is one risk-appetite knob. */
+  /** Multiplies every class's maxExceedance (1), on top of `risk`; the result never exceeds `maxExceedanceLimit`. */
   exceedanceScale: number;
+  /**
+   * The largest forecast share of intervals a VM may be short in, whatever the risk appetite
+   * (0.25). Without it a large appetite sizes a VM that is busy a third of the week at its idle
+   * level, which a pooled violation rate scores as cheap (see eval/rightsizing.ts).
+   */
+  maxExceedanceLimit: number;
+  /** Forecaster options per resource (defaults: CPU without the level-uncertainty mixture, memory with a quarter of it); `forecast` overrides both. */
+  forecastByResource: { cpu: Partial<UsageForecastOptions>; memory: Partial<UsageForecastOptions> };
   /** Multiplies every class's headroom (1). */
   headroomScale: number;
   /** Replace or tune the class policies. */
@@ -129,8 +169,13 @@ export const RIGHTSIZING_DEFAULTS: Readonly<RightsizingOptions> = Object.freeze(
   costModel: DEFAULT_COST_MODEL,
   horizonDays: 7,
   minHistoryDays: 1,
+  risk: 1,
+  lowRiskHeadroom: 0.05,
+  scaleUpNeedsCeiling: true,
   penaltyScale: 1,
   exceedanceScale: 1,
+  maxExceedanceLimit: 0.25,
+  forecastByResource: { cpu: { uncertaintyFactor: 0 }, memory: { uncertaintyFactor: 0.25 } },
   headroomScale: 1,
   policies: {},
   forecast: {},
@@ -155,8 +200,14 @@ export interface ResourceSizing {
   headroom: number;
   /** The penalty used, in cores or GiB. */
   penalty: number;
-  /** Memory only: the safety floor (recent peak × (1 + margin)). */
+  /** Memory only: the safety floor (recent sustained peak × (1 + margin)). */
   safetyFloor?: number;
+  /** Memory only: the highest level held for the class's sustain time within its safety window (the plain peak when the sustain time is 0), and those two settings. */
+  recentSustainedPeak?: number;
+  safetyWindowHours?: number;
+  safetySustainMinutes?: number;
+  /** Kept although the forecast size is above the provisioned one: usage never came within 2 % of the provisioned size and is not trending up. */
+  keptBelowCeiling?: boolean;
   /** Forecast share of intervals above the target and above the provisioned size. */
   exceedanceAtTarget: number;
   exceedanceAtProvisioned: number;
@@ -224,6 +275,44 @@ export function roundUp(value: number, resource: 'cpu' | 'memory'): number {
   return value;
 }
 
+/**
+ * The highest level that values[from, to) stayed at or above for `run` consecutive steps: the
+ * maximum over windows of `run` steps of the window's minimum (run 1: the plain maximum). A gap
+ * (NaN) breaks a run. O(n) with a monotone deque.
+ */
+export function sustainedPeak(values: ArrayLike<number>, from: number, to: number, run: number): number {
+  let best = 0;
+  if (run <= 1) {
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (v > best) best = v;
+    }
+    return best;
+  }
+  const dq = new Int32Array(run + 1);
+  let head = 0;
+  let tail = 0; // deque of indices with increasing values, in a ring of run + 1
+  let runStart = from; // first index of the current gap-free stretch
+  const cap = run + 1;
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (!(v >= 0)) {
+      head = tail = 0;
+      runStart = i + 1;
+      continue;
+    }
+    while (tail !== head && values[dq[(tail - 1 + cap) % cap]] >= v) tail = (tail - 1 + cap) % cap;
+    dq[tail] = i;
+    tail = (tail + 1) % cap;
+    if (dq[head] <= i - run) head = (head + 1) % cap;
+    if (i - runStart + 1 >= run) {
+      const m = values[dq[head]];
+      if (m > best) best = m;
+    }
+  }
+  return best;
+}
+
 function policyFor(o: RightsizingOptions, sla: SlaClass): SlaPolicy {
   return o.policies[sla] ?? SLA_POLICIES[sla];
 }
@@ -248,12 +337,13 @@ function sizeResource(
   const rp: ResourcePolicy = resource === 'cpu' ? policy.cpu : policy.memory;
   const series: UsageSeriesWindow = { values: resource === 'cpu' ? input.cpu : input.memGiB, startMs: input.startMs, stepMs: input.stepMs, from: input.from, to: input.to };
   const starvedLevel = resource === 'cpu' ? provisioned : 0.98 * provisioned;
-  const fc: UsageForecast = forecastUsageDistribution(series, { ...o.forecast, grid, horizonDays: o.horizonDays }, provisioned > 0 ? starvedLevel : Infinity);
+  const fc: UsageForecast = forecastUsageDistribution(series, { ...RIGHTSIZING_DEFAULTS.forecastByResource[resource], ...o.forecastByResource?.[resource], ...o.forecast, grid, horizonDays: o.horizonDays }, provisioned > 0 ? starvedLevel : Infinity);
   const dist = o.forecaster ? o.forecaster.forecast(series, resource, Math.round((o.horizonDays * DAY_MS) / input.stepMs), grid) : fc.distribution;
   const price = resource === 'cpu' ? o.costModel.perCoreMonth : o.costModel.perGiBMonth;
-  const penalty = price > 0 ? (rp.shortfallCostPerMonth * OBJECTIVE_PENALTY[o.objective] * o.penaltyScale) / price : rp.shortfallCostPerMonth * o.penaltyScale;
-  const headroom = rp.headroom * o.headroomScale;
-  const maxExceedance = Math.min(0.5, rp.maxExceedance * o.exceedanceScale);
+  const scale = o.penaltyScale / o.risk;
+  const penalty = price > 0 ? (rp.shortfallCostPerMonth * OBJECTIVE_PENALTY[o.objective] * scale) / price : rp.shortfallCostPerMonth * scale;
+  const headroom = rp.headroom * o.headroomScale + (o.risk < 1 ? o.lowRiskHeadroom * Math.log2(1 / o.risk) : 0);
+  const maxExceedance = Math.min(o.maxExceedanceLimit, rp.maxExceedance * o.exceedanceScale * o.risk);
   const quantileLevel = 1 - maxExceedance;
   const base: ResourceSizing = {
     resource,
@@ -286,24 +376,28 @@ function sizeResource(
   const opt = dist.costOptimal(penalty, maxExceedance);
   let raw = opt.size * (1 + headroom);
   let safetyFloor: number | undefined;
+  let recentSustained: number | undefined;
   if (resource === 'memory') {
     const windowSteps = Math.round((policy.memorySafetyWindowHours * 3_600_000) / input.stepMs);
     const to = Math.min(input.to ?? input.memGiB.length, input.memGiB.length);
-    let recent = 0;
-    for (let i = Math.max(input.from ?? 0, to - windowSteps); i < to; i++) {
-      const v = input.memGiB[i];
-      if (v > recent) recent = v;
-    }
-    safetyFloor = recent * (1 + policy.memorySafetyMargin);
+    const sustainSteps = Math.max(1, Math.round(((policy.memorySafetySustainMinutes ?? 0) * 60_000) / input.stepMs));
+    recentSustained = sustainedPeak(input.memGiB, Math.max(input.from ?? 0, to - windowSteps), to, sustainSteps);
+    safetyFloor = recentSustained * (1 + policy.memorySafetyMargin);
     raw = Math.max(raw, safetyFloor);
   }
   raw = Math.max(raw, resource === 'cpu' ? o.minCpuCores : o.minMemoryGiB);
   const sized = o.round ? roundUp(raw, resource) : raw;
   let decision: ResourceSizing['decision'] = 'keep';
   let target = provisioned;
-  if (!(provisioned > 0) || sized > provisioned + 1e-9) {
+  // Usage is censored at the provisioned size: a forecast tail above it on a VM that never came
+  // near it (and is not trending up) is extrapolation, not evidence of need.
+  const ceilingReached = !o.scaleUpNeedsCeiling || fc.peak >= 0.98 * provisioned || fc.trendFactor > 1;
+  let keptBelowCeiling = false;
+  if (!(provisioned > 0) || (sized > provisioned + 1e-9 && ceilingReached)) {
     decision = 'up';
     target = sized;
+  } else if (sized > provisioned + 1e-9) {
+    keptBelowCeiling = true;
   } else if (sized <= provisioned * (1 - policy.minReduction) + 1e-9) {
     decision = 'down';
     target = sized;
@@ -332,6 +426,10 @@ function sizeResource(
       forecastSize: opt.size,
       forecastQuantile: dist.quantile(quantileLevel),
       safetyFloor,
+      recentSustainedPeak: recentSustained,
+      safetyWindowHours: resource === 'memory' ? policy.memorySafetyWindowHours : undefined,
+      safetySustainMinutes: resource === 'memory' ? policy.memorySafetySustainMinutes ?? 0 : undefined,
+      keptBelowCeiling: keptBelowCeiling || undefined,
       exceedanceAtTarget: dist.exceedance(target),
       exceedanceAtProvisioned: provisioned > 0 ? dist.exceedance(provisioned) : 1,
       meanUsage: dist.mean(),
@@ -349,11 +447,15 @@ function resourceReason(s: ResourceSizing, sla: SlaClass, horizonDays: number): 
   const head = `${name} ${q} forecast ${fmt(s.forecastQuantile)} ${u} over the next ${horizonDays} days vs ${fmt(s.provisioned)} provisioned`;
   const how: string[] = [];
   if (s.headroom > 0) how.push(`+${pct(s.headroom, 0)} headroom`);
-  if (s.safetyFloor !== undefined && s.safetyFloor >= s.forecastSize * (1 + s.headroom) - 1e-9) how.push(`memory floor: recent peak ${fmt(s.recentPeak)} GiB + margin`);
+  if (s.safetyFloor !== undefined && s.safetyFloor >= s.forecastSize * (1 + s.headroom) - 1e-9) {
+    const held = s.safetySustainMinutes ? `held ${fmt(s.recentSustainedPeak ?? NaN)} GiB for ${s.safetySustainMinutes} min` : `peak ${fmt(s.recentSustainedPeak ?? NaN)} GiB`;
+    how.push(`memory floor: ${held} in the last ${fmt(s.safetyWindowHours ?? NaN, 0)} h + margin`);
+  }
   how.push(`${sla} class`);
   const tail = `forecast share of 5-minute intervals above it ${pct(s.exceedanceAtTarget)}`;
   if (s.decision === 'up') return `${head}; recommend ${fmt(s.target)} ${u} (${how.join(', ')}); ${tail}, ${pct(s.exceedanceAtProvisioned)} above the current size`;
   if (s.decision === 'down') return `${head}; recommend ${fmt(s.target)} ${u} (${how.join(', ')}); ${tail}`;
+  if (s.keptBelowCeiling) return `${head}; keep ${fmt(s.provisioned)} ${u} (usage peaked at ${fmt(s.peak)} ${u}, never near the provisioned size, so the forecast tail above it is not evidence of need)`;
   return `${head}; keep ${fmt(s.provisioned)} ${u} (the forecast size ${fmt(s.forecastSize * (1 + s.headroom))} ${u} frees too little to be worth a resize)`;
 }
 

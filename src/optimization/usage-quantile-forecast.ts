@@ -16,7 +16,9 @@
  * - Uncertainty: next week's level is uncertain; the distribution is mixed over a log-normal
  *   scale e^(σZ) with σ = `uncertaintyFactor` × the standard deviation of the daily log 95th
  *   percentiles (clamped to [minSigma, maxSigma]), so volatile VMs get a wider tail and steady
- *   ones a narrow one — per-VM headroom instead of one margin for all.
+ *   ones a narrow one — per-VM headroom instead of one margin for all. Rightsizing sets the
+ *   factor per resource (rightsizing.ts `forecastByResource`: 0 for CPU, 0.25 for memory, chosen
+ *   on the evaluation's tuning splits).
  * - Ceiling: the forecast's tail is cut at 1.1 × the largest value in the history.
  * - Backtest: the same forecast made one week earlier (history minus its last week) against
  *   what that last week did, returned for the rightsizer to score its own rule on.

@@ -4,22 +4,24 @@ import { dominance, interpolate, OUTER, prepare, provisionedPoint, sweepOurs, sw
 
 /**
  * The regression guard of `npm run eval:rightsizing`: the outer split (fit on the first 21 days
- * of the Bitbrains month, judge the last 7) on ALL 500 VMs, ours (standard class, risk sweep)
- * against the VPA re-implementation (margin 0…0.5 and p80…p99 targets).
+ * of the Bitbrains month, judge the last 7) on ALL 500 VMs, ours (standard class, risk sweep
+ * ×0.05 … ×16) against the VPA re-implementation (margin 0…0.5 and p80…p99 targets).
  *
- * Why all 500 and not a 60-VM slice: the whole run takes ≈ 10 s, and small slices are too noisy
- * to guard memory — a handful of VMs with tens of GiB decide the memory totals, so on VMs 1–60,
- * 1+5k and 3+5k (100 VMs each) our memory curve does not dominate VPA's (ratio at VPA's default
- * 0.95–0.98), on 1+8k (60 VMs) it is ×1.31 at VPA's default but loses at VPA's p95/p99 points,
- * while on all 500 it dominates (×1.09). CPU dominates on every slice tried (×1.08–1.20).
+ * Why all 500 and not a 60-VM slice: the whole run takes ≈ 15 s, and small slices are too noisy
+ * to guard memory — a handful of VMs with tens of GiB decide the memory totals (with the
+ * first-round design, on VMs 1–60, 1+5k and 3+5k our memory curve did not dominate VPA's while
+ * on all 500 it did).
  *
- * Checked: ours dominates VPA on CPU and memory (reclaims at least as much at every VPA point's
- * violation rate) and reclaims ≥ 5 % more than VPA's default at its violation rate (measured
- * 1.08 CPU, 1.09 memory; the issue's target of 1.15 is not met), and at VPA's default reclaimed
- * share our CPU violation rate is under half of VPA's. Interpolation helpers checked on a toy curve.
+ * Checked, as measured by the one outer run of the second round (eval/rightsizing.ts): ours
+ * dominates VPA on CPU and memory (reclaims at least as much at every VPA point's violation rate);
+ * at VPA's default violation rate ours reclaims ×1.106 VPA's CPU and ×1.197 its memory (guarded
+ * at ≥ 1.09 and ≥ 1.15; the issue's ×1.15 is met for memory, not for CPU — see the eval's header
+ * for why a per-VM limit on the share of intervals short caps the CPU ratio); reclaiming as much
+ * as VPA's default, ours runs short in under a quarter (CPU) and a fifth (memory) of VPA's
+ * intervals. Interpolation helpers checked on a toy curve.
  */
 describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VMs, fit 21 days, judge the last 7', () => {
-  it('dominates the VPA recommender on CPU and memory and beats its default point by ≥ 5 %', () => {
+  it('dominates the VPA recommender on CPU and memory and beats its default point (CPU ≥ 9 %, memory ≥ 15 %)', () => {
     const vms = loadBitbrains(500);
     const { list, excluded } = prepare(vms, OUTER);
     expect(list.length).toBe(500);
@@ -30,9 +32,10 @@ describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VM
     const mem = dominance(ours, vpa, 'memory');
     expect(cpu.rows.filter((r) => !r.ok).map((r) => r.vpa.setting)).toEqual([]);
     expect(mem.rows.filter((r) => !r.ok).map((r) => r.vpa.setting)).toEqual([]);
-    expect(cpu.ratioAtDefault).toBeGreaterThanOrEqual(1.05);
-    expect(mem.ratioAtDefault).toBeGreaterThanOrEqual(1.05);
-    expect(cpu.oursViolationAtDefaultReclaimed).toBeLessThan(0.5 * cpu.violationAtDefault);
+    expect(cpu.ratioAtDefault).toBeGreaterThanOrEqual(1.09);
+    expect(mem.ratioAtDefault).toBeGreaterThanOrEqual(1.15);
+    expect(cpu.oursViolationAtDefaultReclaimed).toBeLessThan(0.25 * cpu.violationAtDefault);
+    expect(mem.oursViolationAtDefaultReclaimed).toBeLessThan(0.2 * mem.violationAtDefault);
     // VPA's default point, as measured when this test was written (a change to the baseline shows here).
     expect(cpu.vpaAtDefault).toBeCloseTo(0.6345, 3);
     expect(cpu.violationAtDefault).toBeCloseTo(0.0284, 3);
@@ -40,11 +43,16 @@ describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VM
     const prov = provisionedPoint(list, OUTER).score;
     expect(prov.cpuReclaimed).toBe(0);
     expect(prov.cpuViolation).toBeGreaterThan(0);
-    // Our default (risk ×1) violates less than VPA's default on both resources.
+    // Our default (risk ×1): CPU reclaims about as much as VPA's default with a fifth of its
+    // violations; memory reclaims ≥ 15 % more at about the same violation rate (measured 0.127 %
+    // against VPA's 0.121 %), and no VM is short of CPU in as many intervals as VPA's worst.
     const od = ours.find((p) => p.isDefault)!.score;
     const vd = vpa.find((p) => p.isDefault)!.score;
-    expect(od.cpuViolation).toBeLessThan(vd.cpuViolation);
-    expect(od.memViolation).toBeLessThan(vd.memViolation);
+    expect(od.cpuViolation).toBeLessThan(0.25 * vd.cpuViolation);
+    expect(od.cpuReclaimed).toBeGreaterThan(vd.cpuReclaimed - 0.01);
+    expect(od.memReclaimed).toBeGreaterThan(1.15 * vd.memReclaimed);
+    expect(od.memViolation).toBeLessThan(1.1 * vd.memViolation);
+    expect(od.cpuWorst).toBeLessThan(vd.cpuWorst);
   }, 60_000);
 });
 
