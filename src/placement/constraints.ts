@@ -83,6 +83,24 @@ function selectorMatches(host: PlacementHost, s: LabelSelector): boolean {
 
 const describe = (s: LabelSelector) => (s.values && s.values.length ? `${s.key} in [${s.values.join(', ')}]` : `${s.key} present`);
 
+/**
+ * A refused host whose reasons are worded when first read: an answer lists a hundred refused
+ * hosts at most, so wording ten thousand per decision would be wasted.
+ */
+class LazyRefusal implements HostVerdict {
+  private words?: Rejection[];
+
+  constructor(
+    private readonly checker: ConstraintChecker,
+    private readonly request: PlacementRequest,
+    readonly host: PlacementHost,
+  ) {}
+
+  get rejections(): Rejection[] {
+    return (this.words ??= this.checker.hostRules(this.request, this.host));
+  }
+}
+
 /** Checks requests against one fleet; group placement anywhere in the fleet is indexed once. */
 export class ConstraintChecker {
   /** Group → hosts running at least one member. */
@@ -129,11 +147,15 @@ export class ConstraintChecker {
       return { allowed, refused };
     }
     for (let i = 0; i < this.hosts.length; i++) {
-      const rejections = this.hostRules(request, this.hosts[i]);
-      if (rejections.length) refused.push({ host: this.hosts[i], rejections });
-      else allowed.push(i);
+      if (this.passesFast(request, this.hosts[i])) allowed.push(i);
+      else refused.push(this.refusal(request, this.hosts[i]));
     }
     return { allowed, refused };
+  }
+
+  /** A refused host; its reasons are put into words when first read (see LazyRefusal). */
+  private refusal(request: PlacementRequest, host: PlacementHost): HostVerdict {
+    return new LazyRefusal(this, request, host);
   }
 
   /**
@@ -154,9 +176,9 @@ export class ConstraintChecker {
         allowed.push(i);
         continue;
       }
-      const rejections = this.hostRules(request, this.hosts[i]);
-      if (rejections.length) refused.push({ host: this.hosts[i], rejections });
-      else allowed.push(i);
+      // Refused by a column, or a maintenance window that may or may not clash: the exact check decides.
+      if (columns.maintenance[i] > 0 && this.passesFast(request, this.hosts[i])) allowed.push(i);
+      else refused.push(this.refusal(request, this.hosts[i]));
     }
     return { allowed, refused };
   }
