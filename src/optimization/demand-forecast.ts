@@ -4,23 +4,17 @@
  * in minutes, answers in the caller's units.
  *
  * The points are averaged onto a regular grid (the median spacing, at least a minute), then the
- * candidates — naive, seasonal naive and Holt–Winters with the detected daily/weekly periods —
- * are compared by a rolling-origin backtest on the history itself and the best by scaled pinball
- * loss forecasts. With too little history for a backtest, the simplest model that fits is used
- * and the confidence says so; with almost none, InsufficientDataError: nothing is invented.
+ * method — naive, seasonal naive or Holt–Winters with the detected periods — is chosen by a
+ * rolling-origin backtest on the history itself (demand-model-selection.ts: lowest scaled pinball
+ * loss, a more complex method only when clearly better) and forecasts. Under a day of steps
+ * there is too little to choose honestly: the naive rule answers and the confidence says so;
+ * under MIN_DEMAND_POINTS points, InsufficientDataError: nothing is invented.
  */
-import {
-  DAY_MS,
-  detectSeasonality,
-  HoltWinters,
-  InsufficientHistoryError,
-  SeasonalNaive,
-  selectForecaster,
-  type Forecaster,
-  type ForecasterCandidate,
-  type SeriesGrid,
-} from '../ml/forecast/index.js';
-import { toRegularGrid } from './regular-grid.js';
+import { DAY_MS, HoltWinters, InsufficientHistoryError, SeasonalNaive, type Forecaster } from '../ml/forecast/index.js';
+import { DEMAND_LEVELS, inferUnits, toGrid, type DemandPoint, type DemandUnits } from './demand-series.js';
+import { InsufficientTrainingDataError, selectDemandModelOnGrid } from './demand-model-selection.js';
+
+export { DEMAND_LEVELS, inferUnits, toGrid, type DemandPoint, type DemandUnits };
 
 /** Fewest points a forecast is made from. */
 export const MIN_DEMAND_POINTS = 12;
@@ -28,10 +22,6 @@ export const MIN_DEMAND_POINTS = 12;
 export const MAX_DEMAND_POINTS = 100_000;
 /** Longest horizon: a week. */
 export const MAX_HORIZON_MINUTES = 7 * 24 * 60;
-/** Grid steps kept for fitting: the latest 5 weeks of 5-minute steps (older history adds little and costs time). */
-const MAX_GRID_STEPS = 10_080;
-
-export const DEMAND_LEVELS = [0.5, 0.9, 0.95, 0.99] as const;
 
 export class InsufficientDataError extends Error {
   override name = 'InsufficientDataError';
@@ -42,14 +32,6 @@ export class InsufficientDataError extends Error {
   ) {
     super(`insufficient data: ${available} usable point${available === 1 ? '' : 's'}, at least ${needed} needed to forecast${why ? ` (${why})` : ''}`);
   }
-}
-
-export type DemandUnits = 'fraction' | 'percent' | 'absolute';
-
-export interface DemandPoint {
-  /** Epoch ms. */
-  ts: number;
-  value: number;
 }
 
 export interface DemandForecastOptions {
@@ -82,18 +64,6 @@ export interface DemandForecast {
   notes: string[];
 }
 
-/** The points averaged onto a regular grid of the median spacing (NaN where a step has none). */
-export function toGrid(points: readonly DemandPoint[]): SeriesGrid {
-  const g = toRegularGrid(Float64Array.from(points, (p) => p.ts), [Float64Array.from(points, (p) => p.value)], MAX_GRID_STEPS);
-  return { values: g.columns[0], startMs: g.startMs, stepMs: g.stepMs };
-}
-
-export function inferUnits(values: ArrayLike<number>): DemandUnits {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  return max <= 1 ? 'fraction' : max <= 100 ? 'percent' : 'absolute';
-}
-
 const naive = (): Forecaster => new SeasonalNaive({ period: 1 });
 
 /** Forecasts `horizonMinutes` ahead from the points. Throws InsufficientDataError below MIN_DEMAND_POINTS usable points. */
@@ -111,48 +81,36 @@ export function forecastDemand(points: readonly DemandPoint[], opts: DemandForec
   const horizon = Math.max(1, Math.ceil((opts.horizonMinutes * 60_000) / series.stepMs));
   const notes: string[] = [];
 
-  const detected = detectSeasonality(series, { acfPeaks: 0 });
-  const periods = HoltWinters.periodsFrom(detected, series.stepMs);
-  const candidates: ForecasterCandidate[] = [
-    { name: 'naive', create: naive },
-    { name: 'seasonal_naive', create: () => new SeasonalNaive({ period: 'auto' }) },
-    { name: 'holt_winters', create: () => new HoltWinters({ periods }) },
-  ];
-  // Backtest folds: three origins of the horizon each, the history before the first at least
-  // twice as long as all three (so each candidate fits on most of the history).
-  const btHorizon = Math.min(horizon, Math.floor(series.values.length / 8));
+  // The method is chosen by backtest on this history (demand-model-selection.ts); under a day of
+  // steps there is too little to choose honestly, and the naive rule answers at low confidence.
+  const naiveCandidate = { name: 'naive', create: naive };
+  let chosen: { name: string; create: () => Forecaster } = naiveCandidate;
   let backtest: DemandForecast['backtest'] = null;
-  let chosen = candidates[0];
+  let seasonality: DemandForecast['seasonality'] = [];
   let wape = NaN;
   let coverage90 = NaN;
-  if (btHorizon >= 1 && series.values.length >= 6 * btHorizon && series.values.length >= 2 * MIN_DEMAND_POINTS) {
-    const sel = selectForecaster(series, candidates, { horizon: btHorizon, folds: 3, levels: [...DEMAND_LEVELS] });
-    const level = meanAbs(series.values);
-    backtest = {
-      horizonSteps: btHorizon,
-      folds: sel.origins.length,
-      candidates: sel.scores.map((s) => ({
-        name: s.name,
-        mase: s.mase,
-        r2: s.r2,
-        // pinball at the median is half the mean absolute error.
-        wape: level > 0 ? (2 * s.pinball[0]) / level : NaN,
-        coverage90: s.coverage[1],
-        failed: s.failed,
-      })),
-    };
-    chosen = candidates[sel.bestIndex];
-    wape = backtest.candidates[sel.bestIndex].wape;
-    coverage90 = backtest.candidates[sel.bestIndex].coverage90;
-  } else notes.push(`history of ${series.values.length} steps is too short to backtest a ${horizon}-step horizon: the naive forecast is used`);
+  try {
+    const sel = selectDemandModelOnGrid(series, { horizonsMinutes: [opts.horizonMinutes], trainingPoints: usable.length });
+    const h = sel.horizons[0];
+    backtest = { horizonSteps: h.horizonSteps, folds: h.folds, candidates: h.candidates.map((c) => ({ name: c.name, mase: c.mase, r2: c.r2, wape: c.wape, coverage90: c.coverage90, failed: c.failed })) };
+    const method = sel.method;
+    chosen = { name: method, create: () => (method === 'naive' ? naive() : method === 'seasonal_naive' ? new SeasonalNaive({ period: sel.periods[0] }) : new HoltWinters({ periods: sel.periods })) };
+    wape = sel.wape;
+    coverage90 = sel.coverage90;
+    seasonality = sel.seasonality.filter((p) => p.present).map((p) => ({ periodMs: p.periodMs, strength: p.strength }));
+    notes.push(...sel.notes);
+  } catch (e) {
+    if (!(e instanceof InsufficientTrainingDataError)) throw e;
+    notes.push(`${e.message.replace(/ to train/, ' to choose a method by backtest')}: the naive forecast is used`);
+  }
 
   let fitted: Forecaster;
   try {
-    fitted = (chosen.create() as Forecaster).fit(series);
+    fitted = chosen.create().fit(series);
   } catch (e) {
     if (!(e instanceof InsufficientHistoryError)) throw e;
     notes.push(`${chosen.name} could not fit (${e.message}); the naive forecast is used`);
-    chosen = candidates[0];
+    chosen = naiveCandidate;
     fitted = naive().fit(series);
   }
   const f = fitted.forecast(horizon, [...DEMAND_LEVELS]);
@@ -177,22 +135,9 @@ export function forecastDemand(points: readonly DemandPoint[], opts: DemandForec
     model: chosen.name,
     confidence,
     backtest,
-    seasonality: detected.periods.filter((p) => p.present).map((p) => ({ periodMs: p.steps * series.stepMs, strength: p.strength })),
+    seasonality,
     historySteps: steps,
     historyMs,
     notes,
   };
 }
-
-function meanAbs(values: Float64Array): number {
-  let s = 0;
-  let n = 0;
-  for (const v of values) {
-    if (v === v) {
-      s += Math.abs(v);
-      n++;
-    }
-  }
-  return n ? s / n : NaN;
-}
-
