@@ -103,6 +103,23 @@ describe(`resource optimisation over HTTP (${backend})`, () => {
     expect(r.body.recommendation.target_resources.cpu_cores).toBeLessThan(8);
   });
 
+  it('reports which registered VMs to resize from their stored telemetry, without recording it', async () => {
+    expect((await post('/api/v1/vms', { id: 'vm-quiet', resources: { cpu_cores: 2, memory_mb: 4096, storage_gb: 20 } })).status).toBe(201);
+    const summary = async () => (await t.request('GET', '/api/v1/resource/summary?hours=24', { key: t.keys.viewer })).body.total_recommendations;
+    const before = await summary();
+    const r = await t.request('GET', '/api/v1/resource/recommendations?days=7&limit=50', { key: t.keys.operator });
+    expect(r.status, r.text).toBe(200);
+    const vm = r.body.recommendations.find((x: { workload_id: string }) => x.workload_id === 'vm-opt');
+    expect(vm.action).toBe('scale_down');
+    expect(vm.basis).toBe('series');
+    expect(r.body.vms_sized).toBeGreaterThanOrEqual(1);
+    expect(r.body.vms_without_usage).toBeGreaterThanOrEqual(1);
+    expect(r.body.notes.join(' ')).toMatch(/no stored cpu_utilization/);
+    expect(await summary()).toBe(before);
+    expect((await t.request('GET', '/api/v1/resource/recommendations?days=90', { key: t.keys.operator })).status).toBe(400);
+    expect((await t.request('GET', '/api/v1/resource/recommendations', { key: t.keys.viewer })).status).toBe(403);
+  });
+
   it('answers 400 with the path for a bad history row and 413 above the workload limit', async () => {
     const bad = await post('/api/v1/resource/optimize', [{ workload_id: 'x', usage_history: [{ timestamp: 'yesterday', cpu_utilization: 0.1 }] }]);
     expect(bad.status).toBe(400);

@@ -59,7 +59,8 @@ export const DEFAULT_CLUSTER_POLICY: Readonly<PackingPolicy> = Object.freeze({
 
 const PAGE = 1_000;
 const SERIES_CHUNK = 256;
-const GONE_STATES: ReadonlySet<string> = new Set(['failed', 'deleting']);
+/** VM states that hold no resources. */
+export const GONE_STATES: ReadonlySet<string> = new Set(['failed', 'deleting']);
 
 export type UsageSource = 'telemetry' | 'partial' | 'allocation' | 'stated';
 
@@ -140,7 +141,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Coverage of a VM list's sizes. */
 export function coverageOf(vms: readonly VmSpec[], usageSource: readonly UsageSource[]): ClusterCoverage {

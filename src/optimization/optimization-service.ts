@@ -9,8 +9,9 @@ import type { Platform } from '../platform/platform.js';
 import { parseTimestamp, type TelemetryService } from '../telemetry/index.js';
 import { costModel, type CostModel } from './cost-model.js';
 import { forecastDemand, InsufficientDataError, MAX_DEMAND_POINTS, type DemandForecast, type DemandPoint } from './demand-forecast.js';
-import { toRegularGrid } from './regular-grid.js';
-import { parseWorkload, WorkloadInputError, type ParsedWorkload, type WorkloadUsageSeries } from './resource-workload.js';
+import { readFleetUsage, usageFromUtilisation } from './inventory-usage.js';
+import { yieldToLoop } from './cluster-inventory.js';
+import { parseWorkload, slaClassOf, WorkloadInputError, type ParsedWorkload, type WorkloadUsageSeries } from './resource-workload.js';
 import { rightsize, type Recommendation, type ResourceSizing } from './rightsizing.js';
 import { decideScaling, type ScalingDecision, type ScalingResourceInput } from './scaling-decisions.js';
 import { MAX_HISTORY_ROWS, MAX_WORKLOADS, type OptimizeScalingBodyT, type PredictResourcesBodyT, type RecommendationWireT, type WorkloadWire } from './schemas.js';
@@ -105,6 +106,52 @@ export class OptimizationService {
     };
   }
 
+  /**
+   * Every registered VM with stored utilisation, rightsized: the fleet-wide "what should I
+   * resize?" report. Not recorded in the summary (it is a report; POST /api/v1/resource/optimize
+   * records what it recommends). Yields to the event loop between chunks of VMs.
+   */
+  async fleetRecommendations(objective: Objective, days: number, limit: number, now = Date.now()) {
+    const { items, total, notes } = await readFleetUsage(this.platform.store, now, days);
+    const recommendations: RecommendationWireT[] = [];
+    const maintained: OptimizeResult['maintained'] = [];
+    let withoutUsage = 0;
+    for (let k = 0; k < items.length; k++) {
+      const { vm, series } = items[k];
+      if (!series) {
+        withoutUsage++;
+        continue;
+      }
+      const w: ParsedWorkload = {
+        id: vm.id,
+        index: k,
+        vmId: vm.id,
+        provisioned: { cpuCores: vm.cpu_cores, memoryGiB: vm.memory_mb / 1024, storageGiB: vm.storage_gb },
+        slaClass: slaClassOf({ sla_class: vm.sla_class ?? undefined }),
+        series,
+      };
+      const rec = this.size(w, objective, now);
+      if (rec.action === 'maintain') maintained.push({ workload_id: w.id, reason: rec.reasoning.join('; '), confidence: rec.confidence });
+      else recommendations.push(rec);
+      if (k % 200 === 199) await yieldToLoop();
+    }
+    recommendations.sort((a, b) => a.priority - b.priority || a.monthly_cost_change - b.monthly_cost_change);
+    if (withoutUsage) notes.push(`${withoutUsage} VM(s) have no stored cpu_utilization or memory_utilization in the last ${days} days: not sized`);
+    if (recommendations.length > limit) notes.push(`${recommendations.length} recommendations; the ${limit} most urgent are listed (limit)`);
+    const monthly = recommendations.reduce((s, r) => s + Math.max(0, -r.monthly_cost_change), 0);
+    return {
+      recommendations: recommendations.slice(0, limit),
+      total_recommendations: recommendations.length,
+      objective,
+      maintained: maintained.slice(0, limit),
+      monthly_savings: round(monthly, 2),
+      notes,
+      vms_registered: total,
+      vms_sized: items.length - withoutUsage,
+      vms_without_usage: withoutUsage,
+    };
+  }
+
   private async parse(w: WorkloadWire, index: number, now: number, notes: string[], path = `/body/${index}`): Promise<ParsedWorkload> {
     const vm = w.vm_id ? await this.platform.store.inventory.getVm(w.vm_id) : undefined;
     if (w.vm_id && !vm && !w.usage_history?.length) notes.push(`${path}/vm_id: VM ${w.vm_id} is not registered; sized from what the request sent`);
@@ -127,13 +174,8 @@ export class OptimizationService {
   private async storedUsage(vmId: string, alloc: { cpuCores: number; memoryGiB: number }, now: number): Promise<WorkloadUsageSeries | undefined> {
     const read = (metric: string) => this.telemetry.read({ entityId: vmId, metric, from: now - TELEMETRY_DAYS * DAY_MS, to: now + 1, limit: TELEMETRY_POINTS, latest: true });
     const [cpu, mem] = await Promise.all([read('cpu_utilization'), read('memory_utilization')]);
-    if (!cpu?.points.length && !mem?.points.length) return undefined;
-    const ts = [...(cpu?.points ?? []).map((p) => p.ts), ...(mem?.points ?? []).map((p) => p.ts)];
-    const nCpu = cpu?.points.length ?? 0;
-    const cpuCol = ts.map((_, i) => (i < nCpu ? cpu!.points[i].value * alloc.cpuCores : NaN));
-    const memCol = ts.map((_, i) => (i >= nCpu ? mem!.points[i - nCpu].value * alloc.memoryGiB : NaN));
-    const g = toRegularGrid(ts, [cpuCol, memCol], 10_080);
-    return { cpu: g.columns[0], memGiB: g.columns[1], startMs: g.startMs, stepMs: g.stepMs, source: 'telemetry' };
+    const samples = (r: typeof cpu) => (r?.points.length ? { ts: r.points.map((p) => p.ts), values: r.points.map((p) => p.value) } : undefined);
+    return usageFromUtilisation(alloc, samples(cpu), samples(mem));
   }
 
   private size(w: ParsedWorkload, objective: Objective, now: number): RecommendationWireT {

@@ -4,6 +4,8 @@ import type { OptimizationService } from './optimization-service.js';
 import {
   MAX_HISTORY_ROWS,
   MAX_WORKLOADS,
+  FleetQuery,
+  FleetResponse,
   ObjectiveQuery,
   OptimizeBody,
   OptimizeResponse,
@@ -52,6 +54,20 @@ export function optimizationRoutes(_platform: Platform, service: OptimizationSer
         response: { 200: OptimizeSingleResponse },
       },
       handler: async (req) => service.optimizeSingle(req.body, req.query.objective),
+    });
+
+    app.get('/api/v1/resource/recommendations', {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        summary: 'Which registered VMs to resize: every VM with stored telemetry rightsized, most urgent first',
+        description:
+          'Reads the inventory (POST /api/v1/vms) and each VM\'s stored cpu_utilization and memory_utilization of the last `days` days, and sizes them as POST /api/v1/resource/optimize does. ' +
+          'A report: nothing is recorded in the summary. At most 10,000 VMs and 20 million samples per pass (notes say when a limit was reached); the computation yields between VMs.',
+        querystring: FleetQuery,
+        response: { 200: FleetResponse },
+      },
+      handler: async (req) => service.fleetRecommendations(req.query.objective ?? 'balanced', req.query.days ?? 14, req.query.limit ?? 100),
     });
 
     app.get('/api/v1/resource/summary', {

@@ -123,6 +123,26 @@ export const OptimizeSingleResponse = Type.Object({
   notes: Type.Array(Type.String()),
 });
 
+export const MAX_FLEET_LISTED = 10_000;
+
+export const FleetQuery = Type.Object({
+  objective: ObjectiveQuery.properties.objective,
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'Days of stored telemetry to size from (default 14, AWS Compute Optimizer\'s look-back)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_FLEET_LISTED, description: 'Most recommendations (and maintained VMs) listed, most urgent first (default 100); all are counted' })),
+});
+
+export const FleetResponse = Type.Object({
+  recommendations: OptimizeResponse.properties.recommendations,
+  total_recommendations: Type.Integer(),
+  objective: Type.String(),
+  maintained: OptimizeResponse.properties.maintained,
+  monthly_savings: Type.Number(),
+  notes: Type.Array(Type.String()),
+  vms_registered: Type.Integer(),
+  vms_sized: Type.Integer({ description: 'VMs with stored utilisation in the window' }),
+  vms_without_usage: Type.Integer(),
+});
+
 export const SummaryQuery = Type.Object({
   hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_SUMMARY_HOURS, description: 'Window, hours back from now (default 24)' })),
 });
