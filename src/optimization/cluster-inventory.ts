@@ -22,7 +22,7 @@
  * Telemetry is read with the repository's bulk readers (one series lookup per 500 VMs, one window
  * read per chunk of series), yielding to the event loop between chunks, within a sample budget.
  */
-import { quantilesSelect } from '../ml/forecast/empirical-quantile.js';
+import { quantilesSelect } from '../ml/forecast/index.js';
 import type { NodeFilter, NodeRecord, SeriesRef, SeriesWindow, VmFilter, VmRecord } from '../platform/store/index.js';
 import { ClusterState, type HostSpec, type PackingPolicy, type VmSpec } from './cluster-state.js';
 import type { CostModel } from './cost-model.js';

@@ -9,6 +9,7 @@
  * (NaN) skipped. Compute Optimizer then picks an instance type; here the target is the raw size,
  * the same way VPA's is, so the two baselines and ours are compared on the same footing.
  */
+import { quantilesSelect } from '../ml/forecast/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -37,12 +38,7 @@ export function windowQuantile(values: ArrayLike<number>, from: number, to: numb
     const v = values[i];
     if (Number.isFinite(v)) buf[n++] = v;
   }
-  if (n === 0) return NaN;
-  const a = buf.subarray(0, n).sort();
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return a[lo] + (h - lo) * (a[hi] - a[lo]);
+  return quantilesSelect(buf, [p], n)[0];
 }
 
 export interface PercentileHeadroomInput {

@@ -3,7 +3,8 @@ import { allocationMonthlyCost, costModel, DEFAULT_COST_MODEL } from './cost-mod
 import { rightsize, roundUp, sustainedPeak, type RightsizingForecaster, type RightsizingInput } from './rightsizing.js';
 import { SLA_POLICIES } from './sla-classes.js';
 import { CPU_GRID, fromQuantileForecast, UsageHistogram } from './usage-distribution.js';
-import { forecastUsageDistribution, forecastUsagePath, selectKth } from './usage-quantile-forecast.js';
+import { selectKth } from '../ml/features/index.js';
+import { forecastUsageDistribution, forecastUsagePath } from './usage-quantile-forecast.js';
 
 const STEP = 300_000;
 const DAY = 288;

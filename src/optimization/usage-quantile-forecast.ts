@@ -26,6 +26,7 @@
  * One pass over the samples with one logarithm each (histograms on a log grid), a per-day
  * selection for the daily percentiles: O(n) with typed arrays, no sorting.
  */
+import { selectKth } from '../ml/features/index.js';
 import { CPU_GRID, UsageHistogram, type LogGrid, type UsageDistribution, type UsageDistributionForecast } from './usage-distribution.js';
 
 const DAY_MS = 86_400_000;
@@ -101,32 +102,6 @@ export interface UsageForecast extends UsageDistributionForecast {
   recentShareAtOrAbove: number;
   /** The forecast as it would have been made a week earlier, and what that last week did. */
   backtest?: { forecast: UsageDistribution; realized: UsageDistribution };
-}
-
-/** k-th smallest of buf[0..n) (0-based), reordering buf. Hoare selection, expected O(n). */
-export function selectKth(buf: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = buf[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (buf[i] < pivot) i++;
-      while (buf[j] > pivot) j--;
-      if (i <= j) {
-        const t = buf[i];
-        buf[i] = buf[j];
-        buf[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return buf[k];
-  }
-  return buf[k];
 }
 
 let scratch = new Float64Array(512);

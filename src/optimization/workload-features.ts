@@ -40,7 +40,7 @@
  * Cost: O(n) per metric (quantiles by selection, not sorting) plus detectSeasonality's O(n · candidates);
  * about 1 ms per metric for 10,000 steps.
  */
-import { DAY_MS, detectSeasonality, HOUR_MS } from '../ml/forecast/index.js';
+import { DAY_MS, detectSeasonality, HOUR_MS, quantilesSelect } from '../ml/forecast/index.js';
 
 export const WORKLOAD_METRICS = ['cpu', 'memory', 'io', 'network'] as const;
 export type WorkloadMetric = (typeof WORKLOAD_METRICS)[number];
@@ -221,7 +221,7 @@ export function resampleWorkload(input: WorkloadSeriesInput): WorkloadGrid {
   const diffs = new Float64Array(Math.max(0, n - 1));
   let nd = 0;
   for (let i = 1; i < n; i++) if (sorted[i] > sorted[i - 1]) diffs[nd++] = sorted[i] - sorted[i - 1];
-  let step = nd ? quantileSelect(diffs, 0.5, nd) : 1;
+  let step = nd ? quantilesSelect(diffs, [0.5], nd)[0] : 1;
   // Nominal sampling intervals arrive with jitter (299,871 ms for "5 minutes"): a step within
   // STEP_SNAP of a whole-ms divisor of the day is snapped to it, so that a day and a week are
   // whole numbers of steps and the phases of a daily cycle do not drift across the history.
@@ -257,58 +257,6 @@ function median(sorted: Float64Array): number {
   const n = sorted.length;
   if (!n) return NaN;
   return n & 1 ? sorted[n >> 1] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-}
-
-/**
- * The k-th smallest of a[0, n) (0-based), partially reordering `a` in place: Hoare's quickselect
- * with a median-of-three pivot, O(n) on average. Typed-array sort of every metric was most of an
- * analysis' time; the five order statistics a metric needs cost a fraction of one sort.
- */
-export function selectKth(a: Float64Array, k: number, n = a.length): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    // Median of three to the middle.
-    if (a[mid] < a[lo]) swap(a, mid, lo);
-    if (a[hi] < a[lo]) swap(a, hi, lo);
-    if (a[hi] < a[mid]) swap(a, hi, mid);
-    const pivot = a[mid];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
-}
-
-/** Linear-interpolated quantile of the finite values in a (reordered in place). */
-export function quantileSelect(a: Float64Array, q: number, n = a.length): number {
-  if (!n) return NaN;
-  const h = (n - 1) * q;
-  const k = Math.floor(h);
-  const x = selectKth(a, k, n);
-  if (h === k || k + 1 >= n) return x;
-  // After selection everything right of k is ≥ a[k]: the next order statistic is their minimum.
-  let next = Infinity;
-  for (let i = k + 1; i < n; i++) if (a[i] < next) next = a[i];
-  return x + (h - k) * (next - x);
 }
 
 /** Local hour of day 0–23 of an epoch-ms time. */
@@ -656,12 +604,9 @@ function metricFeatures(metric: WorkloadMetric, values: Float64Array, grid: Work
   const burstLevel = mean + 2 * sd;
   let burst = 0;
   if (sd > 0) for (let i = 0; i < n; i++) if (scratch[i] > burstLevel) burst++;
-  const med = quantileSelect(scratch, 0.5);
-  const p95 = quantileSelect(scratch, 0.95);
-  const lo = quantileSelect(scratch, 0.01);
-  const hi = quantileSelect(scratch, 0.995);
+  const [lo, med, p95, hi] = quantilesSelect(scratch, [0.01, 0.5, 0.95, 0.995], n);
   for (let i = 0; i < n; i++) scratch[i] = Math.abs(scratch[i] - med);
-  const mad = quantileSelect(scratch, 0.5);
+  const mad = quantilesSelect(scratch, [0.5], n)[0];
   return {
     metric,
     coverage: grid.length ? n / grid.length : 0,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../ml/core/random.js';
 import { durationNs } from './workload-envelope.js';
-import { computeWorkloadFeatures, resampleWorkload, selectKth, type WorkloadMetric, type WorkloadSeriesInput } from './workload-features.js';
+import { selectKth } from '../ml/features/index.js';
+import { computeWorkloadFeatures, resampleWorkload, type WorkloadMetric, type WorkloadSeriesInput } from './workload-features.js';
 import { analyzeWorkload, InsufficientWorkloadDataError, MIN_WORKLOAD_POINTS } from './workload-patterns.js';
 
 const T0 = Date.UTC(2024, 0, 1); // a Monday
@@ -282,7 +283,7 @@ describe('workload features', () => {
     const rng = new Random(11);
     const xs = Float64Array.from({ length: 501 }, () => Math.round(rng.normal() * 10));
     const sorted = Float64Array.from(xs).sort();
-    for (const k of [0, 1, 17, 250, 499, 500]) expect(selectKth(Float64Array.from(xs), k) === sorted[k]).toBe(true);
+    for (const k of [0, 1, 17, 250, 499, 500]) expect(selectKth(Float64Array.from(xs), xs.length, k) === sorted[k]).toBe(true);
   });
 
   it('measures duty cycle, burstiness and shares on a known signal', () => {

@@ -5,3 +5,4 @@ export { FEATURES, FEATURE_NAMES, featureCounts, describeFeature } from './catal
 export { FEATURE_GROUPS, type FeatureGroupName, type FeatureInfo } from './feature-group.js';
 export { RATIO_CAP } from './change-features.js';
 export { renderFeatureCatalogue } from './catalogue-doc.js';
+export { selectKth } from './selection.js';

@@ -27,3 +27,4 @@ export {
 } from './backtest.js';
 export { naiveScale, forecastMase, forecastPinballLoss, forecastCoverage, forecastR2 } from './metrics.js';
 export { HOUR_MS, DAY_MS, WEEK_MS, periodSteps } from './series-grid.js';
+export { quantilesSelect, quantileSorted } from './empirical-quantile.js';
