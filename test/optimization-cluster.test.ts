@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/http/app.js';
-import type { App } from '../src/http/fastify-types.js';
-import { processRoute } from '../src/http/novacron/process-route.js';
-import { registerClusterEnvelope } from '../src/optimization/cluster-envelope.js';
-import { clusterDepsFor } from '../src/optimization/cluster-handlers.js';
 import { clusterRoutes } from '../src/optimization/cluster-routes.js';
-import { inventoryRoutes, telemetryRoutes } from '../src/telemetry/index.js';
 import { backend, startEngine, type TestEngine, type TestResponse } from './helpers/engine.js';
 
 const NOVACRON_GOALS = ['optimize_throughput', 'minimize_latency', 'balance_load', 'reduce_energy_consumption'];
@@ -20,37 +15,11 @@ const RFC3339_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe(`cluster optimisation over HTTP (${backend})`, () => {
   let t: TestEngine;
-  let own: App | undefined;
-  let base = '';
-
-  /** Requests go to the engine, or to an app mounting the cluster routes when the engine does not (yet). */
-  async function call(method: string, path: string, body?: unknown, key?: string): Promise<TestResponse> {
-    if (!own || path.startsWith('/api/v1/nodes') || path.startsWith('/api/v1/vms') || path.startsWith('/api/v1/telemetry')) return t.request(method, path, { body, key: key ?? t.keys.operator });
-    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${key ?? t.keys.operator}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  }
+  /** Requests go to the engine, which mounts the cluster routes and envelope pairs. */
+  const call = (method: string, path: string, body?: unknown, key?: string): Promise<TestResponse> => t.request(method, path, { body, key: key ?? t.keys.operator });
 
   beforeAll(async () => {
     t = await startEngine({ NOVACRON_FAILURE_SCORE_INTERVAL_S: '0', NOVACRON_ANOMALY_LIVE: 'false' });
-    const platform = t.engine.platform;
-    const deps = clusterDepsFor(platform, { ttlMs: 0, maxStaleMs: 0 });
-    // The envelope pairs: registered here unless the engine already does.
-    if (!platform.envelope.resolve('performance_optimization', 'optimize_cluster')) registerClusterEnvelope(platform.envelope, deps);
-    // The verb paths: an invalid body answers 400 when they are mounted (without reading the inventory), 404 when not.
-    const probe = await t.request('POST', '/optimize/performance', { body: {} });
-    if (probe.status === 404) {
-      own = await buildApp(platform, [inventoryRoutes(platform), telemetryRoutes(platform, t.engine.telemetry), clusterRoutes(platform, deps), processRoute(platform)]);
-      await own.listen({ host: '127.0.0.1', port: 0 });
-      const address = own.server.address();
-      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    }
 
     // n1 runs four 8-core VMs busy at ~95 %; n2 and n3 one small idle VM each; n4 one VM without telemetry.
     const GiB = 1024;
@@ -85,7 +54,6 @@ describe(`cluster optimisation over HTTP (${backend})`, () => {
   });
 
   afterAll(async () => {
-    await own?.close();
     await t?.close();
   });
 

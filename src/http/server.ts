@@ -70,7 +70,7 @@ export function registerCapabilities(platform: Platform): Capabilities {
   registerAnomalyEnvelope(platform.envelope, detector);
   registerOptimizationEnvelope(platform.envelope, optimization);
   registerWorkloadEnvelope(platform.envelope);
-  const cluster = clusterDepsFor(platform);
+  const cluster = clusterDepsFor(platform, optimization.costModel);
   registerClusterEnvelope(platform.envelope, cluster);
   registerOptimizationJobs(platform, registry, optimization);
   registerTrainingEnvelope(platform, { registry, failure, optimization });

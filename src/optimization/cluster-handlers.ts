@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../platform/platform.js';
 import { ClusterTooLargeError, inventoryClusterSource, type InventorySourceOptions, type LoadedCluster } from './cluster-inventory.js';
-import { costModel, type CostModel } from './cost-model.js';
+import type { CostModel } from './cost-model.js';
 import { predictMigration, type PredictMigrationInput, type PredictMigrationResult } from './migration-prediction.js';
 import { optimizeCluster, type OptimizeClusterInput, type OptimizeClusterResult } from './performance-optimization.js';
 
@@ -20,12 +20,12 @@ export interface ClusterDeps {
 /**
  * The default deps over a platform: the store's inventory and telemetry (a load is reused for
  * `opts.ttlMs`, default 15 s, and answered up to `opts.maxStaleMs`, default 6 min, while it
- * refreshes) and the configured cost model (NOVACRON_COST_MODEL). `warm()` loads the fleet ahead
+ * refreshes) and the engine's cost model (NOVACRON_COST_MODEL, checked once by OptimizationService). `warm()` loads the fleet ahead
  * of the first request (call it from the engine's start; it never rejects).
  */
-export function clusterDepsFor(platform: Pick<Platform, 'store' | 'config'>, opts: InventorySourceOptions = {}): ClusterDeps & { warm(): Promise<void> } {
+export function clusterDepsFor(platform: Pick<Platform, 'store'>, model: CostModel, opts: InventorySourceOptions = {}): ClusterDeps & { warm(): Promise<void> } {
   const source = inventoryClusterSource(platform.store, opts);
-  return { loadCluster: () => source.loadCluster(), warm: () => source.warm(), costModel: costModel(platform.config.costModel) };
+  return { loadCluster: () => source.loadCluster(), warm: () => source.warm(), costModel: model };
 }
 
 async function loadOrNote(deps: ClusterDeps, notes: string[]): Promise<LoadedCluster | null> {
