@@ -96,6 +96,15 @@ export interface Score {
   /** The worst VM's violation share (CPU, memory). */
   cpuWorst: number;
   memWorst: number;
+  /**
+   * Demand left unserved: Σ over VMs and judged intervals of (usage − recommendation)+ ÷ Σ usage.
+   * The violation rate counts an interval 1 % short like one 99 % short; this weighs the depth
+   * (for CPU, the work that would be throttled).
+   */
+  cpuUnserved: number;
+  memUnserved: number;
+  /** The worst VM's unserved share of its own CPU demand. */
+  cpuUnservedWorst: number;
   /** VMs with at least one memory violation (OOM risk) and with ≥ 1 % of intervals over. */
   memViolatingVms: number;
   memViolatingVms1pct: number;
@@ -114,6 +123,11 @@ export function score(list: readonly EvalVm[], sizes: Sizes, split: Split): Scor
   let memWorst = 0;
   let memVms = 0;
   let memVms1 = 0;
+  let cpuDemand = 0;
+  let cpuShort = 0;
+  let memDemand = 0;
+  let memShort = 0;
+  let cpuUnservedWorst = 0;
   list.forEach((e, k) => {
     const c = sizes.cpu[k];
     const m = sizes.mem[k];
@@ -125,18 +139,31 @@ export function score(list: readonly EvalVm[], sizes: Sizes, split: Split): Scor
     let b = 0;
     let cnt = 0;
     let mc = 0;
+    let demand = 0;
+    let short = 0;
     for (let i = split.judgeStart; i < split.judgeEnd; i++) {
       const u = e.vm.cpu[i];
       if (Number.isFinite(u)) {
         cnt++;
-        if (u > c) a++;
+        demand += u;
+        if (u > c) {
+          a++;
+          short += u - c;
+        }
       }
       const v = e.vm.mem[i];
       if (Number.isFinite(v)) {
         mc++;
-        if (v > m) b++;
+        memDemand += v;
+        if (v > m) {
+          b++;
+          memShort += v - m;
+        }
       }
     }
+    cpuDemand += demand;
+    cpuShort += short;
+    if (demand > 0) cpuUnservedWorst = Math.max(cpuUnservedWorst, short / demand);
     vc += a;
     vmm += b;
     n += cnt;
@@ -145,7 +172,7 @@ export function score(list: readonly EvalVm[], sizes: Sizes, split: Split): Scor
     if (b > 0) memVms++;
     if (mc && b / mc >= 0.01) memVms1++;
   });
-  return { cpuReclaimed: rc / pc, memReclaimed: rm / pm, cpuViolation: vc / n, memViolation: vmm / n, cpuWorst, memWorst, memViolatingVms: memVms, memViolatingVms1pct: memVms1, vms: list.length };
+  return { cpuReclaimed: rc / pc, memReclaimed: rm / pm, cpuViolation: vc / n, memViolation: vmm / n, cpuWorst, cpuUnserved: cpuShort / cpuDemand, memUnserved: memShort / memDemand, cpuUnservedWorst, memWorst, memViolatingVms: memVms, memViolatingVms1pct: memVms1, vms: list.length };
 }
 
 export interface Point {
@@ -278,6 +305,7 @@ export function violationsAt(points: readonly { x: number; y: number }[], y: num
 
 export interface Domination {
   resource: 'cpu' | 'memory';
+  measure: 'violation' | 'unserved';
   rows: { vpa: Point; vpaReclaimed: number; violation: number; oursReclaimed: number; ok: boolean }[];
   dominates: boolean;
   /** At VPA's default point: ours interpolated at its violation rate / VPA's reclaimed. */
@@ -289,8 +317,13 @@ export interface Domination {
   oursViolationAtDefaultReclaimed: number;
 }
 
-export function dominance(ours: readonly Point[], vpa: readonly Point[], resource: 'cpu' | 'memory'): Domination {
-  const xy = (p: Point) => (resource === 'cpu' ? { x: p.score.cpuViolation, y: p.score.cpuReclaimed } : { x: p.score.memViolation, y: p.score.memReclaimed });
+/**
+ * Our curve read at each VPA point. `measure` is the x axis: 'violation' (share of intervals
+ * over, the issue's measure) or 'unserved' (share of demand above the size).
+ */
+export function dominance(ours: readonly Point[], vpa: readonly Point[], resource: 'cpu' | 'memory', measure: 'violation' | 'unserved' = 'violation'): Domination {
+  const xOf = (s: Score) => (measure === 'violation' ? (resource === 'cpu' ? s.cpuViolation : s.memViolation) : resource === 'cpu' ? s.cpuUnserved : s.memUnserved);
+  const xy = (p: Point) => ({ x: xOf(p.score), y: resource === 'cpu' ? p.score.cpuReclaimed : p.score.memReclaimed });
   const curve = ours.map(xy);
   const rows = vpa.map((p) => {
     const { x, y } = xy(p);
@@ -300,6 +333,7 @@ export function dominance(ours: readonly Point[], vpa: readonly Point[], resourc
   const def = rows.find((r) => r.vpa.isDefault)!;
   return {
     resource,
+    measure,
     rows,
     dominates: rows.every((r) => r.ok),
     ratioAtDefault: def.oursReclaimed / def.vpaReclaimed,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bitbrainsPresent, loadBitbrains } from '../../eval/lib/bitbrains.js';
-import { dominance, interpolate, OUTER, prepare, provisionedPoint, sweepOurs, sweepVpa, violationsAt } from '../../eval/rightsizing/harness.js';
+import { dominance, interpolate, OUTER, prepare, provisionedPoint, score, sweepOurs, sweepVpa, violationsAt, type EvalVm, type Split } from '../../eval/rightsizing/harness.js';
 
 /**
  * The regression guard of `npm run eval:rightsizing`: the outer split (fit on the first 21 days
@@ -19,6 +19,11 @@ import { dominance, interpolate, OUTER, prepare, provisionedPoint, sweepOurs, sw
  * for why a per-VM limit on the share of intervals short caps the CPU ratio); reclaiming as much
  * as VPA's default, ours runs short in under a quarter (CPU) and a fifth (memory) of VPA's
  * intervals. Interpolation helpers checked on a toy curve.
+ *
+ * Unserved demand (third round, a supplementary measure): our default leaves less CPU demand
+ * unserved than VPA's default (measured 0.80 % vs 1.31 %) while reclaiming about as much; read at
+ * VPA's default unserved share, ours reclaims ×1.018 (CPU) and ×1.122 (memory) VPA's — guarded
+ * at ≥ 1.0 and ≥ 1.1. Neither curve dominates VPA's on that measure, which the test records.
  */
 describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VMs, fit 21 days, judge the last 7', () => {
   it('dominates the VPA recommender on CPU and memory and beats its default point (CPU ≥ 9 %, memory ≥ 15 %)', () => {
@@ -53,7 +58,31 @@ describe.skipIf(!bitbrainsPresent())('rightsizing on real data: 500 Bitbrains VM
     expect(od.memReclaimed).toBeGreaterThan(1.15 * vd.memReclaimed);
     expect(od.memViolation).toBeLessThan(1.1 * vd.memViolation);
     expect(od.cpuWorst).toBeLessThan(vd.cpuWorst);
+    // Unserved demand: our default throttles less CPU work than VPA's; read on that measure our
+    // curve is ahead at VPA's default but not at its aggressive points (margin 0–0.10, p80).
+    expect(od.cpuUnserved).toBeLessThan(0.75 * vd.cpuUnserved);
+    const cpuU = dominance(ours, vpa, 'cpu', 'unserved');
+    const memU = dominance(ours, vpa, 'memory', 'unserved');
+    expect(cpuU.ratioAtDefault).toBeGreaterThanOrEqual(1.0);
+    expect(memU.ratioAtDefault).toBeGreaterThanOrEqual(1.1);
+    expect(cpuU.rows.filter((r) => !r.ok).map((r) => r.vpa.setting)).toEqual(['margin 0.00, p90', 'margin 0.05, p90', 'margin 0.10, p90', 'margin 0.15, p80']);
   }, 60_000);
+});
+
+describe('scoring a sizing', () => {
+  it('counts intervals over the size and the demand above it', () => {
+    // One VM, judged on steps 2–5: CPU 1, 3, 2, NaN against a 2-core size; memory 4, 4, 6, 4 GiB against 5.
+    const vm = { id: 'a', cpu: Float64Array.from([9, 9, 1, 3, 2, NaN]), mem: Float64Array.from([9, 9, 4, 4, 6, 4]) };
+    const list = [{ vm, provCores: 4, provMem: 8 }] as unknown as EvalVm[];
+    const split: Split = { name: 'toy', fitEnd: 2, judgeStart: 2, judgeEnd: 6 };
+    const s = score(list, { cpu: Float64Array.from([2]), mem: Float64Array.from([5]) }, split);
+    expect(s.cpuReclaimed).toBeCloseTo(0.5, 12);
+    expect(s.cpuViolation).toBeCloseTo(1 / 3, 12); // one of three observed intervals
+    expect(s.cpuUnserved).toBeCloseTo(1 / 6, 12); // 1 core short of 6 core-intervals of demand
+    expect(s.cpuUnservedWorst).toBeCloseTo(1 / 6, 12);
+    expect(s.memUnserved).toBeCloseTo(1 / 18, 12);
+    expect(s.memViolatingVms).toBe(1);
+  });
 });
 
 describe('curve helpers', () => {
