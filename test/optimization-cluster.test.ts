@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/http/app.js';
+import { clusterFromSpecs } from '../src/optimization/cluster-inventory.js';
 import { clusterRoutes } from '../src/optimization/cluster-routes.js';
 import { backend, startEngine, type TestEngine, type TestResponse } from './helpers/engine.js';
 
@@ -197,6 +198,39 @@ describe(`cluster optimisation over HTTP (${backend})`, () => {
       expect(a.confidence).toBeLessThanOrEqual(0.65);
     } finally {
       await bare.close();
+    }
+  });
+
+  it('plans only over the cluster the request names when nodes carry cluster labels', async () => {
+    const platform = t.engine.platform;
+    const hot = (id: string, on: string) => ({ id, host: on, cores: 8, memoryGiB: 16, usage: { cores: 7.8, memoryGiB: 8 } });
+    const fleet = clusterFromSpecs(
+      [
+        { id: 'a1', cores: 16, memoryGiB: 64, cluster: 'alpha' },
+        { id: 'a2', cores: 16, memoryGiB: 64, cluster: 'alpha' },
+        { id: 'b1', cores: 16, memoryGiB: 64, cluster: 'beta' },
+      ],
+      [hot('x1', 'a1'), hot('x2', 'a1'), { id: 'y1', host: 'b1', cores: 2, memoryGiB: 4, usage: { cores: 0.2, memoryGiB: 1 } }],
+    );
+    const app = await buildApp(platform, [clusterRoutes(platform, { loadCluster: async () => fleet })]);
+    try {
+      const ask = async (cluster_id: string) => {
+        const res = await app.inject({ method: 'POST', url: '/optimize/performance', headers: { authorization: `Bearer ${t.keys.operator}` }, payload: { cluster_id, performance_data: [], optimization_goals: NOVACRON_GOALS } });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      const alpha = await ask('alpha');
+      expect(alpha.data_coverage).toMatchObject({ hosts: 2, vms: 2 });
+      expect(alpha.notes.join(' ')).toContain('cluster "alpha": 2 of 3 registered node(s)');
+      // a1 is hot; its VMs may only go to a2, never to beta's b1.
+      const targets = alpha.optimizations.flatMap((o: { params: { to?: string; moves?: { to: string }[] } }) => [o.params.to, ...(o.params.moves ?? []).map((m) => m.to)]).filter(Boolean);
+      expect(targets.length).toBeGreaterThan(0);
+      for (const to of targets) expect(to).toBe('a2');
+      const unknown = await ask('gamma');
+      expect(unknown).toMatchObject({ insufficient_data: true, optimizations: [] });
+      expect(unknown.notes.join(' ')).toContain('no registered node is in cluster "gamma"');
+    } finally {
+      await app.close();
     }
   });
 

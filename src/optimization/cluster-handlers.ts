@@ -7,6 +7,7 @@ import type { Platform } from '../platform/platform.js';
 import { ClusterTooLargeError, inventoryClusterSource, type InventorySourceOptions, type LoadedCluster } from './cluster-inventory.js';
 import type { CostModel } from './cost-model.js';
 import { predictMigration, type PredictMigrationInput, type PredictMigrationResult } from './migration-prediction.js';
+import { scopeToCluster } from './cluster-scope.js';
 import { optimizeCluster, type OptimizeClusterInput, type OptimizeClusterResult } from './performance-optimization.js';
 
 /** How the cluster routes and envelope pairs reach the fleet and the prices. */
@@ -40,12 +41,17 @@ async function loadOrNote(deps: ClusterDeps, notes: string[]): Promise<LoadedClu
   }
 }
 
-/** optimizeCluster with the inventory fleet loaded when cluster_data carries no hosts. */
+/** optimizeCluster with the inventory fleet loaded when cluster_data carries no hosts, scoped to the request's cluster_id. */
 export async function runOptimizeCluster(deps: ClusterDeps, input: Omit<OptimizeClusterInput, 'cluster' | 'model'>): Promise<OptimizeClusterResult> {
   const notes = [...(input.notes ?? [])];
   const data = input.cluster_data;
   const carriesHosts = typeof data === 'object' && data !== null && Array.isArray((data as { hosts?: unknown }).hosts) && (data as { hosts: unknown[] }).hosts.length > 0;
-  const cluster = carriesHosts ? null : await loadOrNote(deps, notes);
+  let cluster = carriesHosts ? null : await loadOrNote(deps, notes);
+  if (cluster) {
+    const scoped = scopeToCluster(cluster, input.cluster_id);
+    cluster = scoped.cluster;
+    notes.push(scoped.note);
+  }
   return optimizeCluster({ ...input, notes, cluster, model: deps.costModel });
 }
 

@@ -92,6 +92,11 @@ function telemetry(data: Record<string, Record<string, number[]>>): UsageReader 
 const ramp = (n: number, scale = 0.01) => Array.from({ length: n }, (_, i) => (i + 1) * scale);
 
 describe('loadInventoryCluster', () => {
+  it('reads each node\'s cluster from its labels', async () => {
+    const loaded = await loadInventoryCluster(inventory([node('n1', { labels: { cluster: 'gpu' } }), node('n2')], []), telemetry({}), 1e12);
+    expect(loaded!.hosts.map((h) => h.cluster)).toEqual(['gpu', 'default']);
+  });
+
   it('builds hosts and VMs from the inventory, sizing each VM by its p95 usage where measured', async () => {
     const nodes = [node('n1', { power_idle_watts: 150, power_max_watts: 400 }), node('n2', { power_idle_watts: 250, power_max_watts: 600 }), node('n3', { status: 'maintenance' }), node('n4', { cpu_cores: 0 })];
     const vms = [

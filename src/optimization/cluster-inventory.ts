@@ -12,6 +12,8 @@
  *   `memory_utilization` × memory over the last USAGE_WINDOW_MS (7 days) when it has at least
  *   MIN_USAGE_SAMPLES samples of the metric, else its allocation in that dimension; `usageSource`
  *   says which per VM (`telemetry`: both measured, `partial`: one, `allocation`: none);
+ * - a node's cluster is its label `cluster` (or `cluster_id`), `default` without one; a request's
+ *   cluster_id picks the nodes (cluster-scope.ts);
  * - anti-affinity groups come from the VM labels `anti_affinity` / `anti_affinity_groups`
  *   (comma-separated); a VM labelled `pinned: "true"` or `migratable: "false"` never moves;
  * - memory to copy on migration is the VM's allocated memory; its dirty rate is its label
@@ -130,6 +132,15 @@ async function readAll<T>(page: (offset: number) => Promise<{ items: T[]; total:
 
 const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
+/** The cluster of a node without a `cluster` label. */
+export const DEFAULT_CLUSTER = 'default';
+
+/** A node's cluster from its labels `cluster` (or `cluster_id`); `default` without either. */
+export function clusterOfLabels(labels: Readonly<Record<string, string>>): string {
+  const c = labels.cluster ?? labels.cluster_id;
+  return typeof c === 'string' && c.trim() ? c.trim() : DEFAULT_CLUSTER;
+}
+
 /** Anti-affinity groups of a VM from its labels. */
 export function antiAffinityOf(labels: Readonly<Record<string, string>>): string[] {
   return [...new Set([...list(labels.anti_affinity), ...list(labels.anti_affinity_groups)])];
@@ -190,7 +201,7 @@ export async function loadInventoryCluster(inventory: InventoryReader, telemetry
       continue;
     }
     const available = n.status === 'available';
-    hosts.push({ id: n.id, cores: n.cpu_cores, memoryGiB, maintenance: !available, powerOffEligible: available && n.labels.power_off_eligible !== 'false' });
+    hosts.push({ id: n.id, cores: n.cpu_cores, memoryGiB, maintenance: !available, powerOffEligible: available && n.labels.power_off_eligible !== 'false', cluster: clusterOfLabels(n.labels) });
     hostIds.add(n.id);
   }
   if (badHosts) notes.push(`${badHosts} node(s) without positive cpu_cores and memory_mb were left out`);

@@ -39,6 +39,8 @@ export interface HostSpec {
   powerOffEligible?: boolean;
   /** A host in maintenance takes no VMs. */
   maintenance?: boolean;
+  /** The cluster it belongs to (inventory label `cluster`); plans never mix clusters. */
+  cluster?: string;
 }
 
 export interface VmSpec {

@@ -165,7 +165,7 @@ export function optimizeCluster(input: OptimizeClusterInput): OptimizeClusterRes
     if (input.cluster) notes.push('cluster_data carries hosts and vms: the engine\'s inventory is not used');
   } else if (input.cluster && input.cluster.hosts.length) {
     fleet = { hosts: input.cluster.hosts, vms: input.cluster.vms, usageSource: input.cluster.usageSource, source: 'inventory', costHints: input.cluster.costHints };
-    notes.push(`fleet from the engine's inventory as read at ${new Date(input.cluster.loadedAt).toISOString()}: ${input.cluster.hosts.length} host(s), ${input.cluster.vms.length} VM(s) (cluster_id "${input.cluster_id}" is not used to filter it)`);
+    notes.push(`fleet from the engine's inventory as read at ${new Date(input.cluster.loadedAt).toISOString()}: ${input.cluster.hosts.length} host(s), ${input.cluster.vms.length} VM(s)`);
     notes.push(...input.cluster.notes);
   }
   const model = input.model ?? DEFAULT_COST_MODEL;
