@@ -104,6 +104,9 @@
  *      50 fixed ×1.072 / ×1.018 / ×0.980, not dominating; β = 50 ÷ r ×1.115, dominating, unserved
  *      ×1.025, default unserved 0.9–1.6 % (vs 2.5–4.5 %) for 2.5 points less CPU reclaimed — no
  *      clear gain on either measure, not adopted.
+ *    - the 50 % count limit (×1.157, the second round's rejected variant) with a depth guard, CPU
+ *      never below 25 % / 50 % of the forecast p95: ×1.139 / ×1.112 — what the 50 % limit gains
+ *      is the deep cuts themselves.
  *    - a finer risk grid (25 points): ×1.118/1.130/1.137/1.126 against 1.118/1.126/1.136/1.136 —
  *      the 16-point grid does not understate the curve.
  *    The outer split was then run once to report the new measure; the violation-rate figures are
