@@ -76,6 +76,35 @@ describe('consolidate', () => {
     expect(consolidate(ClusterState.from(hostsOf(6), vms.map((v) => ({ ...v, antiAffinity: [] })))).hostsAfter).toBe(1);
   });
 
+  it('makes room by one ejection when a VM fits nowhere as things stand, and undoes it when the host is kept', () => {
+    // big runs g1 of group G; small is nearly full with x; c runs g3 of G. Only c may be powered off.
+    // g3 cannot join g1 (anti-affinity) nor x (capacity) — unless x moves to big and g3 takes its place.
+    const hosts: HostSpec[] = [
+      { id: 'big', cores: 16, memoryGiB: 64, powerOffEligible: false },
+      { id: 'small', cores: 4, memoryGiB: 16, powerOffEligible: false },
+      { id: 'c', cores: 16, memoryGiB: 64 },
+    ];
+    const vms: VmSpec[] = [
+      { id: 'g1', host: 'big', cores: 2, memoryGiB: 4, antiAffinity: ['G'] },
+      { id: 'x', host: 'small', cores: 3, memoryGiB: 4 },
+      { id: 'g3', host: 'c', cores: 2, memoryGiB: 4, antiAffinity: ['G'] },
+    ];
+    const state = ClusterState.from(hosts, vms, ALLOCATION_PACKING);
+    const without = consolidate(state, { ejections: false, order: 'least-loaded' });
+    expect(without.hostsAfter).toBe(3);
+    const r = consolidate(state, { order: 'least-loaded' });
+    expect(r.poweredOff).toEqual(['c']);
+    expect(r.hostsAfter).toBe(2);
+    expect(new Set(r.moves.map((m) => `${m.vm}:${m.from}->${m.to}`))).toEqual(new Set(['x:small->big', 'g3:c->small']));
+    expect(r.final.violations()).toEqual([]);
+    const plan = planMigrations(state, r.moves);
+    expect(verifyPlan(state, plan.steps)).toBeNull();
+    // The ejection counts against the move budget: one move is not enough to empty c.
+    const tight = consolidate(state, { maxMoves: 1, order: 'least-loaded' });
+    expect(tight.poweredOff).not.toContain('c');
+    expect(tight.final.vmHost).toEqual(state.vmHost.slice());
+  });
+
   it('keeps hosts with pinned VMs or not eligible for power-off, never targets maintenance or empty hosts, and says why', () => {
     const hosts = hostsOf(6, 16, 64, (i) => (i === 1 ? { powerOffEligible: false } : i === 2 ? { maintenance: true } : {}));
     const vms: VmSpec[] = [

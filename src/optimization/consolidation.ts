@@ -7,6 +7,12 @@
  * host it leaves the least room on, within the packing policy's target utilisation and
  * anti-affinity); otherwise its VMs stay where they were. Passes repeat until one frees nothing.
  *
+ * A VM that fits no host as things stand may make room by one ejection: a VM w of some host h
+ * moves to a third host, and the VM takes its place on h. That is what an anti-affinity group
+ * needs when every host with room already runs one of its members, and it trades one extra
+ * migration for a host powered off. Ejections are bounded (EJECTION_TRIES fits per VM) so a
+ * large fleet stays fast; an ejection is undone with the rest when its host is not emptied.
+ *
  * Why only powered-on hosts receive: moving VMs onto an empty host powers one on to power another
  * off. Why one host at a time: a half-emptied host saves nothing, so a host is all or nothing.
  * A VM moved onto a host that is emptied later moves once, from where it started to where it ends
@@ -17,6 +23,9 @@ import type { ClusterState, Move } from './cluster-state.js';
 import { DEFAULT_COST_MODEL, hostPowerOffMonthlySaving, paybackDays } from './cost-model.js';
 import { estimateVms, type MigrationOptions } from './migration-estimate.js';
 
+/** Most third-host searches one VM may spend looking for an ejection. */
+export const EJECTION_TRIES = 64;
+
 export interface ConsolidationOptions extends MigrationOptions {
   /** Most VMs the plan may move (a change budget). Default: no limit. */
   maxMoves?: number;
@@ -26,6 +35,8 @@ export interface ConsolidationOptions extends MigrationOptions {
   maxCandidateLoad?: number;
   /** Order in which hosts are tried: fewest migrations first (default), or least loaded first. */
   order?: 'fewest-moves' | 'least-loaded';
+  /** Let a VM that fits nowhere make room by moving one VM to a third host (default true). */
+  ejections?: boolean;
 }
 
 export interface ConsolidationResult {
@@ -56,6 +67,7 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
   const maxPayback = opts.maxPaybackDays ?? Infinity;
   const maxLoad = opts.maxCandidateLoad ?? 1;
   const byLoad = opts.order === 'least-loaded';
+  const ejections = opts.ejections ?? true;
   const home = initial.vmHost;
 
   // Per host: VMs still on their first host (each would be a new migration) and their cost.
@@ -79,14 +91,15 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
   let moves = 0;
   const load = (h: number) => Math.max(state.loadCores[h] / state.limCores[h], state.loadMem[h] / state.limMem[h]);
 
-  // The powered-on host v fits best (least room left after it), other than `except`; -1 if none.
+  // The powered-on host v fits best (least room left after it), other than `except` and its own; -1 if none.
   const bestFit = (v: number, except: number): number => {
     let best = -1;
     let bestRoom = Infinity;
     const dc = state.demCores[v];
     const dm = state.demMem[v];
+    const at = state.vmHost[v];
     for (let h = 0; h < H; h++) {
-      if (h === except || off[h] || state.maintenance[h] || !state.vmsOn(h).length) continue;
+      if (h === except || h === at || off[h] || state.maintenance[h] || !state.vmsOn(h).length) continue;
       const roomC = state.limCores[h] - state.loadCores[h] - dc;
       const roomM = state.limMem[h] - state.loadMem[h] - dm;
       if (roomC < -1e-9 || roomM < -1e-9) continue;
@@ -125,23 +138,40 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
       if (c < 0) break;
       tried[c] = 1;
       const vms = [...state.vmsOn(c)].sort((a, b) => size(b) - size(a) || a - b);
-      const placed: number[] = [];
+      // Every move made for this host, in order, with where the VM was: undone in reverse on failure.
+      const placed: { v: number; from: number }[] = [];
       let failed: string | null = null;
       for (const v of vms) {
         const to = bestFit(v, c);
-        if (to < 0) {
+        if (to >= 0) {
+          state.move(v, to);
+          placed.push({ v, from: c });
+          continue;
+        }
+        const ej = ejections ? ejection(v, c) : null;
+        if (!ej) {
           failed = `VM ${state.vms[v].id} (${state.demCores[v].toFixed(2)} cores, ${state.demMem[v].toFixed(2)} GiB) fits on no other powered-on host`;
           break;
         }
-        state.move(v, to);
-        placed.push(v);
+        placed.push({ v: ej.w, from: state.vmHost[ej.w] });
+        state.move(ej.w, ej.to);
+        state.move(v, ej.h);
+        placed.push({ v, from: c });
       }
-      const newMoves = own[c];
-      const days = paybackDays(ownCost[c], saving);
+      // Migrations this host costs: its own VMs, and ejected VMs leaving their first host.
+      let newMoves = own[c];
+      let newCost = ownCost[c];
+      for (const { v, from } of placed) {
+        if (from !== c && from === home[v]) {
+          newMoves++;
+          newCost += costs[v];
+        }
+      }
+      const days = paybackDays(newCost, saving);
       if (!failed && moves + newMoves > maxMoves) failed = `emptying it needs ${newMoves} more migration(s), over the budget of ${maxMoves}`;
       if (!failed && days > maxPayback) failed = `its ${newMoves} migration(s) pay back in ${days.toFixed(0)} days, over ${maxPayback}`;
       if (failed) {
-        for (let i = placed.length - 1; i >= 0; i--) state.move(placed[i], c);
+        for (let i = placed.length - 1; i >= 0; i--) state.move(placed[i].v, placed[i].from);
         reason.set(c, failed);
         continue;
       }
@@ -151,7 +181,13 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
       moves += newMoves;
       own[c] = 0;
       ownCost[c] = 0;
-      for (const v of placed) {
+      for (const { v, from } of placed) {
+        if (from !== c && from === home[v]) {
+          own[from]--;
+          ownCost[from] -= costs[v];
+        }
+      }
+      for (const { v } of placed) {
         if (!everMoved[v]) {
           everMoved[v] = 1;
           firstMoved.push(v);
@@ -167,6 +203,38 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
   const kept: ConsolidationResult['kept'] = [];
   for (let h = 0; h < H; h++) if (state.vmsOn(h).length) kept.push({ host: state.hosts[h].id, reason: reason.get(h) ?? 'not tried' });
   return { poweredOff, alreadyEmpty, moves: result, final: state, hostsBefore, hostsAfter: state.activeHosts(), kept, passes };
+
+  /**
+   * Room for v (leaving host `from`) made by moving one VM w off a host h to a third host:
+   * v must fit on h once w is gone (capacity and anti-affinity), and w must fit elsewhere (not
+   * on `from`, which is being emptied). The first such pair in host order; null if none within
+   * EJECTION_TRIES searches for a third host.
+   */
+  function ejection(v: number, from: number): { w: number; h: number; to: number } | null {
+    let tries = EJECTION_TRIES;
+    const gs = state.vmGroups[v];
+    for (let h = 0; h < H && tries > 0; h++) {
+      if (h === from || off[h] || state.maintenance[h] || !state.vmsOn(h).length) continue;
+      for (const w of state.vmsOn(h)) {
+        if (state.pinned[w] || !fitsWithout(v, h, w, gs)) continue;
+        if (tries-- <= 0) break;
+        const to = bestFit(w, from);
+        if (to >= 0) return { w, h, to };
+      }
+    }
+    return null;
+  }
+
+  /** Would v fit on h if w (on h) were gone: capacity within limits, and no group member left but w? */
+  function fitsWithout(v: number, h: number, w: number, gs: Int32Array): boolean {
+    if (!state.fitsCapacity(v, h, -state.demCores[w], -state.demMem[w], -state.allocCores[w], -state.allocMem[w])) return false;
+    const wg = state.vmGroups[w];
+    for (let i = 0; i < gs.length; i++) {
+      const left = state.groupMembers(h, gs[i]) - (wg.includes(gs[i]) ? 1 : 0);
+      if (left > 0) return false;
+    }
+    return true;
+  }
 
   function size(v: number): number {
     const h = state.vmHost[v];
