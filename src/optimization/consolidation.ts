@@ -23,8 +23,8 @@ import type { ClusterState, Move } from './cluster-state.js';
 import { DEFAULT_COST_MODEL, hostPowerOffMonthlySaving, paybackDays } from './cost-model.js';
 import { estimateVms, type MigrationOptions } from './migration-estimate.js';
 
-/** Most third-host searches one VM may spend looking for an ejection. */
-export const EJECTION_TRIES = 64;
+/** Most third-host searches one VM may spend looking for an ejection (one per host tried). */
+export const EJECTION_TRIES = 8;
 
 export interface ConsolidationOptions extends MigrationOptions {
   /** Most VMs the plan may move (a change budget). Default: no limit. */
@@ -207,20 +207,24 @@ export function consolidate(initial: ClusterState, opts: ConsolidationOptions = 
   /**
    * Room for v (leaving host `from`) made by moving one VM w off a host h to a third host:
    * v must fit on h once w is gone (capacity and anti-affinity), and w must fit elsewhere (not
-   * on `from`, which is being emptied). The first such pair in host order; null if none within
-   * EJECTION_TRIES searches for a third host.
+   * on `from`, which is being emptied). Per host the smallest such w (the easiest to re-place);
+   * hosts in order, at most EJECTION_TRIES third-host searches; null if none.
    */
   function ejection(v: number, from: number): { w: number; h: number; to: number } | null {
     let tries = EJECTION_TRIES;
     const gs = state.vmGroups[v];
-    for (let h = 0; h < H && tries > 0; h++) {
+    for (let h = 0; h < H; h++) {
       if (h === from || off[h] || state.maintenance[h] || !state.vmsOn(h).length) continue;
-      for (const w of state.vmsOn(h)) {
-        if (state.pinned[w] || !fitsWithout(v, h, w, gs)) continue;
-        if (tries-- <= 0) break;
-        const to = bestFit(w, from);
-        if (to >= 0) return { w, h, to };
+      if (state.demCores[v] > state.limCores[h] || state.demMem[v] > state.limMem[h]) continue;
+      let w = -1;
+      for (const x of state.vmsOn(h)) {
+        if (state.pinned[x] || (w >= 0 && size(x) >= size(w))) continue;
+        if (fitsWithout(v, h, x, gs)) w = x;
       }
+      if (w < 0) continue;
+      const to = bestFit(w, from);
+      if (to >= 0) return { w, h, to };
+      if (--tries <= 0) return null;
     }
     return null;
   }
