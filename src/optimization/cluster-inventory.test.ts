@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeFilter, NodeRecord, SeriesRef, SeriesWindow, VmFilter, VmRecord } from '../platform/store/index.js';
-import { ClusterTooLargeError, DEFAULT_CLUSTER_POLICY, inventoryClusterSource, loadInventoryCluster, type InventoryReader, type UsageReader } from './cluster-inventory.js';
+import { ClusterTooLargeError, DEFAULT_CLUSTER_POLICY, inventoryClusterSource, loadInventoryCluster, UsageQuantileCache, type InventoryReader, type UsageReader } from './cluster-inventory.js';
 
 const node = (id: string, over: Partial<NodeRecord> = {}): NodeRecord => ({
   id,
@@ -155,6 +155,31 @@ describe('loadInventoryCluster', () => {
     expect(tel.windowsRead).toHaveLength(1); // one chunk of 256 series, then the budget
     expect(c.usageSource.filter((s) => s === 'partial')).toHaveLength(256);
     expect(c.notes.join(' ')).toContain('telemetry read stopped after');
+  });
+});
+
+describe('usage quantiles kept between loads', () => {
+  it('re-reads only VMs without recent quantiles, and every VM once they are older than the limit', async () => {
+    const vms = [vmRec('a', 'n1'), vmRec('b', 'n1')];
+    const tel = telemetry({ a: { cpu_utilization: ramp(20) }, b: { cpu_utilization: ramp(20, 0.02), memory_utilization: ramp(20) }, c: { cpu_utilization: ramp(20) } });
+    const cache = new UsageQuantileCache(60_000);
+    const first = (await loadInventoryCluster(inventory([node('n1')], vms), tel, 1_000_000, { usageCache: cache }))!;
+    expect(tel.windowsRead.flat()).toHaveLength(3);
+    expect(cache.size).toBe(2);
+    // 30 s later: nothing re-read, the same sizes, and the answer says so.
+    const again = (await loadInventoryCluster(inventory([node('n1')], vms), tel, 1_030_000, { usageCache: cache }))!;
+    expect(tel.windowsRead.flat()).toHaveLength(3);
+    expect(again.vms.map((v) => v.usage)).toEqual(first.vms.map((v) => v.usage));
+    expect(again.usageSource).toEqual(first.usageSource);
+    expect(again.notes.join(' ')).toContain('usage of 2 VM(s) reused');
+    // A new VM is read alone; a VM that left is forgotten.
+    await loadInventoryCluster(inventory([node('n1')], [vms[1], vmRec('c', 'n1')]), tel, 1_040_000, { usageCache: cache });
+    expect(tel.windowsRead.at(-1)).toEqual([4]);
+    expect(cache.size).toBe(2);
+    expect(cache.fresh('a', 1_040_000)).toBeUndefined();
+    // Past the age limit every VM is read again.
+    await loadInventoryCluster(inventory([node('n1')], [vms[1], vmRec('c', 'n1')]), tel, 1_101_000, { usageCache: cache });
+    expect(tel.windowsRead.at(-1)!.sort()).toEqual([2, 3, 4]);
   });
 });
 

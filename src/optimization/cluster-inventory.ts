@@ -23,6 +23,9 @@
  * (ClusterTooLargeError) rather than cut: a plan over part of a host's VMs would be wrong.
  * Telemetry is read with the repository's bulk readers (one series lookup per 500 VMs, one window
  * read per chunk of series), yielding to the event loop between chunks, within a sample budget.
+ * A source keeps each VM's usage quantiles for USAGE_MAX_AGE_MS (UsageQuantileCache): a reload
+ * re-reads the nodes and VMs but only the telemetry of VMs it has no recent quantiles for, so
+ * refreshing a 2,000-VM fleet every 15 s does not re-read a million samples each time.
  */
 import { quantilesSelect } from '../ml/forecast/index.js';
 import type { NodeFilter, NodeRecord, SeriesRef, SeriesWindow, VmFilter, VmRecord } from '../platform/store/index.js';
@@ -46,6 +49,43 @@ export const MAX_USAGE_SAMPLES = 20_000_000;
  */
 export const MAX_USAGE_READ_MS = 2_000;
 export const USAGE_METRICS = ['cpu_utilization', 'memory_utilization'] as const;
+/** A VM's usage quantiles are re-read from telemetry when older than this (5 minutes). */
+export const USAGE_MAX_AGE_MS = 300_000;
+
+/** One VM's usage quantiles (NaN: too few samples of that metric) and when they were read. */
+export interface UsageQuantiles {
+  cpu: number;
+  mem: number;
+  at: number;
+}
+
+/**
+ * Usage quantiles per VM kept between loads. A p95 over 7 days moves little in a few minutes,
+ * while reading it is most of a load's cost. Entries of VMs that left the inventory are dropped.
+ */
+export class UsageQuantileCache {
+  private readonly entries = new Map<string, UsageQuantiles>();
+  constructor(readonly maxAgeMs: number = USAGE_MAX_AGE_MS) {}
+
+  /** The entry for `id` when it was read within maxAgeMs of `now`. */
+  fresh(id: string, now: number): UsageQuantiles | undefined {
+    const e = this.entries.get(id);
+    return e && now - e.at <= this.maxAgeMs && e.at <= now ? e : undefined;
+  }
+
+  set(id: string, e: UsageQuantiles): void {
+    this.entries.set(id, e);
+  }
+
+  /** Keeps only the VMs in `ids`. */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.entries.keys()) if (!ids.has(id)) this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
 
 /**
  * The packing policy of a fleet read from the inventory, NovaCron's own defaults: hosts packed to
@@ -101,6 +141,8 @@ export interface InventoryClusterOptions {
   maxSamples?: number;
   maxReadMs?: number;
   policy?: Readonly<PackingPolicy>;
+  /** Usage quantiles from earlier loads to reuse (and to fill); none: every VM is read. */
+  usageCache?: UsageQuantileCache;
 }
 
 /** What the loader needs of the inventory repository. */
@@ -225,12 +267,29 @@ export async function loadInventoryCluster(inventory: InventoryReader, telemetry
   if (gone) notes.push(`${gone} VM(s) in state failed or deleting hold no resources and were left out`);
   if (badSize) notes.push(`${badSize} VM(s) without positive cpu_cores and memory_mb were left out`);
 
-  // Usage: p-quantile of each VM's utilisation over the window, read in bulk.
-  const ids = rows.map((r) => r.id);
-  const index = new Map(ids.map((id, i) => [id, i]));
+  // Usage: p-quantile of each VM's utilisation over the window, read in bulk — except for VMs
+  // whose quantiles the cache holds from a recent load.
+  const cache = opts.usageCache;
   const cpuQ = new Float64Array(rows.length).fill(NaN);
   const memQ = new Float64Array(rows.length).fill(NaN);
+  const ids: string[] = [];
+  let cached = 0;
+  rows.forEach((r, i) => {
+    const e = cache?.fresh(r.id, now);
+    if (e) {
+      cpuQ[i] = e.cpu;
+      memQ[i] = e.mem;
+      cached++;
+    } else ids.push(r.id);
+  });
+  const index = new Map(rows.map((r, i) => [r.id, i]));
   const series = ids.length ? await telemetry.seriesOf(USAGE_METRICS, ids) : [];
+  // Series still to read per VM: a VM enters the cache only once all of its series were read.
+  const pending = new Int32Array(rows.length);
+  for (const s of series) {
+    const v = index.get(s.entity_id);
+    if (v !== undefined) pending[v]++;
+  }
   let samples = 0;
   let budgetHit = false;
   let timeHit = false;
@@ -245,6 +304,7 @@ export async function loadInventoryCluster(inventory: InventoryReader, telemetry
     for (const s of chunk) {
       const w = windows.get(s.id);
       const v = index.get(s.entity_id);
+      if (v !== undefined) pending[v]--;
       if (!w || v === undefined) continue;
       samples += w.values.length;
       const vals = new Float64Array(w.values.length);
@@ -261,6 +321,14 @@ export async function loadInventoryCluster(inventory: InventoryReader, telemetry
     if (samples > maxSamples) budgetHit = true;
     else if (performance.now() - readStart > maxReadMs && i + SERIES_CHUNK < series.length) timeHit = true;
     await yieldToLoop();
+  }
+  if (cache) {
+    for (const id of ids) {
+      const v = index.get(id)!;
+      if (pending[v] === 0) cache.set(id, { cpu: cpuQ[v], mem: memQ[v], at: now });
+    }
+    cache.retain(new Set(index.keys()));
+    if (cached) notes.push(`usage of ${cached} VM(s) reused from a read at most ${Math.round(cache.maxAgeMs / 60_000)} min old; ${ids.length} read now`);
   }
   if (budgetHit) notes.push(`telemetry read stopped after ${samples} samples (budget ${maxSamples}): VMs not yet read are sized by their allocation`);
   if (timeHit) notes.push(`telemetry read stopped after ${maxReadMs} ms (${samples} samples): VMs not yet read are sized by their allocation`);
@@ -337,7 +405,9 @@ export interface ClusterSource {
   loadCluster(): Promise<LoadedCluster | null>;
 }
 
-export interface InventorySourceOptions extends InventoryClusterOptions {
+export interface InventorySourceOptions extends Omit<InventoryClusterOptions, 'usageCache'> {
+  /** How long a VM's usage quantiles are reused between loads (USAGE_MAX_AGE_MS; 0: re-read every load). */
+  usageMaxAgeMs?: number;
   /** A load is reused without question this long (default 15 s). */
   ttlMs?: number;
   /**
@@ -365,11 +435,13 @@ export function inventoryClusterSource(store: { inventory: InventoryReader; tele
   const ttl = opts.ttlMs ?? 15_000;
   const maxStale = opts.maxStaleMs ?? 360_000;
   const clock = opts.clock ?? Date.now;
+  const usageMaxAge = opts.usageMaxAgeMs ?? USAGE_MAX_AGE_MS;
+  const usageCache = usageMaxAge > 0 ? new UsageQuantileCache(usageMaxAge) : undefined;
   let cached: { at: number; value: LoadedCluster | null } | undefined;
   let inflight: Promise<LoadedCluster | null> | undefined;
   const load = (): Promise<LoadedCluster | null> => {
     const now = clock();
-    inflight ??= loadInventoryCluster(store.inventory, store.telemetry, now, opts)
+    inflight ??= loadInventoryCluster(store.inventory, store.telemetry, now, { ...opts, usageCache })
       .then((value) => {
         cached = { at: now, value };
         return value;
