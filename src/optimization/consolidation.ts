@@ -10,7 +10,7 @@
  * A VM that fits no host as things stand may make room by one ejection: a VM w of some host h
  * moves to a third host, and the VM takes its place on h. That is what an anti-affinity group
  * needs when every host with room already runs one of its members, and it trades one extra
- * migration for a host powered off. Ejections are bounded (EJECTION_TRIES fits per VM) so a
+ * migration for a host powered off. Ejections are bounded (EJECTION_TRIES searches per VM) so a
  * large fleet stays fast; an ejection is undone with the rest when its host is not emptied.
  *
  * Why only powered-on hosts receive: moving VMs onto an empty host powers one on to power another
